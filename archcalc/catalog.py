@@ -1,0 +1,28 @@
+"""The built-in specs (the verified zoo shipped inside the package) and resolving a spec argument."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archcalc.errors import Diagnostic, SpecError
+from archcalc.messages import suggest
+
+BUILTIN_DIR = Path(__file__).parent / "specs"
+
+
+def builtin_names() -> list[str]:
+    """Names of the shipped specs (file stems), sorted."""
+    return sorted(path.stem for path in BUILTIN_DIR.glob("*.yaml"))
+
+
+def resolve(argument: str) -> Path:
+    """A path that exists, else the built-in spec of that name; else a SpecError listing the choices."""
+    path = Path(argument)
+    if path.exists():
+        return path
+    builtin = BUILTIN_DIR / f"{argument}.yaml"
+    if path.suffix not in (".yaml", ".yml") and "/" not in argument and builtin.is_file():
+        return builtin
+    names = builtin_names()
+    message = f"no such file or built-in spec{suggest(argument, names)} (built-in specs: {', '.join(names)})"
+    raise SpecError([Diagnostic(argument, 0, 0, message)])

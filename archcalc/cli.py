@@ -1,0 +1,192 @@
+"""The `archcalc` command: thin typer commands that parse options, call plain functions and render.
+
+Bad input (a SpecError) prints `file:line:col: message` lines on stderr and exits 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from archcalc import __version__
+from archcalc.catalog import BUILTIN_DIR, builtin_names, resolve
+from archcalc.engine import analyze
+from archcalc.errors import SpecError
+from archcalc.report import Report
+from archcalc.shapes import Shape
+from archcalc.spec import load_spec
+
+app = typer.Typer(
+    help="Exact shapes, parameters and MACs of CNN architectures written as YAML specs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+T = TypeVar("T")
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"archcalc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Exact shapes, parameters and MACs of CNN architectures written as YAML specs."""
+
+
+def parse_input(text: str) -> Shape:
+    """`224x224x3` (also `224×224×3`, `224,224,3`) → (224, 224, 3); `4096` → a vector (4096,)."""
+    parts = text.lower().replace("×", "x").replace(",", "x").split("x")
+    if len(parts) not in (1, 3) or not all(part.strip().isdigit() and int(part) > 0 for part in parts):
+        raise typer.BadParameter(
+            f"expected nHxnWxnC like 224x224x3 (or a vector length like 4096), got {text!r}"
+        )
+    return tuple(int(part) for part in parts)
+
+
+@app.command()
+def table(
+    spec: Annotated[
+        str, typer.Argument(help="A spec file, or the name of a built-in spec (see `archcalc list`).")
+    ],
+    input_shape: Annotated[
+        str | None, typer.Option("--input", "-i", help="Override the input: nHxnWxnC, e.g. 224x224x3.")
+    ] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="How to print the result.")
+    ] = Format.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
+) -> None:
+    """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
+    shape = parse_input(input_shape) if input_shape else None
+    report, baseline = _guarded(lambda: table_reports(spec, shape))
+    if output_format is Format.table and output is None:
+        _print_rich(report, baseline)
+        return
+    from archcalc import render
+
+    renderers: dict[Format, Callable[[], str]] = {
+        Format.json: lambda: render.to_json(report),
+        Format.csv: lambda: render.to_csv(report),
+        Format.markdown: lambda: render.to_markdown(report, baseline),
+        Format.table: lambda: _rich_text(report, baseline),
+    }
+    _emit(renderers[output_format](), output)
+
+
+def table_reports(argument: str, input_shape: Shape | None) -> tuple[Report, Report | None]:
+    """The report at the requested input, and (when the input is overridden) the one at the spec's own."""
+    spec = load_spec(resolve(argument), display_name=argument if Path(argument).exists() else None)
+    report = analyze(spec, input_shape)
+    if input_shape is None or input_shape == spec.input:
+        return report, None
+    try:
+        return report, analyze(spec)
+    except SpecError:
+        return report, None  # the spec's own input is broken; the override is what the user asked for
+
+
+@app.command("list")
+def list_specs(
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="How to print the list.")
+    ] = Format.table,
+) -> None:
+    """The built-in specs with their input, output, params and MACs, one line each."""
+    reports = _guarded(builtin_reports)
+    if output_format is Format.table:
+        _print_rich_catalog(reports)
+        return
+    from archcalc import render
+
+    renderers: dict[Format, Callable[[dict[str, Report]], str]] = {
+        Format.json: render.catalog_json,
+        Format.csv: render.catalog_csv,
+        Format.markdown: render.catalog_markdown,
+    }
+    sys.stdout.write(renderers[output_format](reports))
+
+
+def builtin_reports() -> dict[str, Report]:
+    """Every built-in spec analysed at its own input, by name."""
+    return {name: analyze(load_spec(BUILTIN_DIR / f"{name}.yaml")) for name in builtin_names()}
+
+
+def _guarded(compute: Callable[[], T]) -> T:
+    """Run `compute`; a SpecError becomes its diagnostics on stderr and exit code 1."""
+    try:
+        return compute()
+    except SpecError as exc:
+        for diagnostic in exc.diagnostics:
+            typer.echo(str(diagnostic), err=True)
+        raise typer.Exit(1) from None
+
+
+def _print_rich(report: Report, baseline: Report | None) -> None:
+    from rich.console import Console
+
+    from archcalc.render import to_rich
+
+    Console().print(to_rich(report, baseline))
+
+
+def _print_rich_catalog(reports: dict[str, Report]) -> None:
+    from rich.console import Console
+
+    from archcalc.render import catalog_rich
+
+    Console().print(catalog_rich(reports))
+
+
+def _rich_text(report: Report, baseline: Report | None) -> str:
+    """The rich table as plain text, for --output FILE."""
+    from rich.console import Console
+
+    from archcalc.render import to_rich
+
+    buffer = io.StringIO()
+    Console(width=120, file=buffer, color_system=None).print(to_rich(report, baseline))
+    return buffer.getvalue()
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Print, or write to `output` atomically (a temporary file renamed into place: never half a file)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=output.resolve().parent, delete=False
+        ) as handle:
+            handle.write(text)
+        os.replace(handle.name, output)
+    except OSError as exc:
+        typer.echo(f"{output}: cannot write: {exc.strerror}", err=True)
+        raise typer.Exit(1) from None
+
+
+def main() -> None:
+    app()

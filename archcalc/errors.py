@@ -1,0 +1,44 @@
+"""User-facing errors: every one is a list of diagnostics printed as `file:line:col: message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DocPath = tuple[str | int, ...]
+"""Where a value sits inside a spec document, e.g. ("layers", 3, "conv", "kernel")."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A complaint about part of a spec, before it is given a file position."""
+
+    message: str
+    path: DocPath = ()
+    on_key: bool = False  # point at the key itself (an unknown key) rather than at its value
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A complaint with its position in a file (line and col are 1-based; 0 when unknown)."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+class SpecError(Exception):
+    """Bad input: the spec cannot be read, validated or computed. Never a bug in archcalc."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(str(d) for d in diagnostics))
+
+
+class ShapeError(ValueError):
+    """A layer cannot take its input (raised by shape rules; the engine adds the layer's position)."""

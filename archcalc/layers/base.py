@@ -1,0 +1,103 @@
+"""The Layer contract, the registry of layer kinds, and the field types their settings share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, Strict, model_validator
+
+from archcalc.errors import DocPath
+from archcalc.shapes import Shape
+
+PositiveInt = Annotated[int, Strict(), Field(gt=0)]
+NonNegativeInt = Annotated[int, Strict(), Field(ge=0)]
+
+
+def pair_of(minimum: int) -> Callable[[Any], Any]:
+    """A validator for torch's int-or-tuple settings: `3` means 3×3, `[3, 5]` is height × width."""
+
+    def to_pair(value: Any) -> tuple[int, int]:
+        items = value if isinstance(value, list | tuple) else [value]
+        if len(items) == 1:
+            items = items * 2
+        if len(items) != 2 or not all(_is_whole(v) and v >= minimum for v in items):
+            raise ValueError(
+                f"expected a whole number ≥ {minimum} or a [height, width] pair of them, got {value!r}"
+            )
+        return items[0], items[1]
+
+    return to_pair
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+PositivePair = Annotated[tuple[int, int], BeforeValidator(pair_of(1))]
+NonNegativePair = Annotated[tuple[int, int], BeforeValidator(pair_of(0))]
+
+
+class Layer(BaseModel):
+    """One layer kind: its validated settings and the rules that give its shape and its costs.
+
+    Subclasses set `kind`, declare their settings as fields, and override the rules that apply to them.
+    Conventions: params are torch's nn.Parameters; buffers (BatchNorm's running statistics) are not params;
+    MACs are the multiply-accumulates of conv/dense weights only; bias adds are counted apart from MACs.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()
+    shorthand: ClassVar[str | None] = None
+    """The setting that a bare value fills: `- dropout: 0.5` means `- dropout: {p: 0.5}`."""
+
+    name: str | None = None
+    trainable: Annotated[bool, Strict()] = True
+
+    _source_path: DocPath = PrivateAttr(default=())
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_shorthand(cls, data: Any) -> Any:
+        if data is None:
+            return {}
+        if cls.shorthand and not isinstance(data, dict):
+            return {cls.shorthand: data}
+        return data
+
+    def output_shape(self, x: Shape) -> Shape:
+        """The shape this layer produces from input shape `x` (raise ShapeError if it cannot)."""
+        return x
+
+    def param_count(self, x: Shape) -> int:
+        return 0
+
+    def buffer_count(self, x: Shape) -> int:
+        return 0
+
+    def macs(self, x: Shape, y: Shape) -> int:
+        return 0
+
+    def bias_adds(self, x: Shape, y: Shape) -> int:
+        return 0
+
+    def describe(self) -> str:
+        """The settings that matter, in a few characters (shown beside the kind in tables)."""
+        return ""
+
+
+LayerT = TypeVar("LayerT", bound=type[Layer])
+
+LAYER_KINDS: dict[str, type[Layer]] = {}
+"""Every layer kind by the name a spec uses for it (aliases included)."""
+
+
+def register(cls: LayerT) -> LayerT:
+    """Make a Layer subclass usable in specs under its `kind` and `aliases`."""
+    for name in (cls.kind, *cls.aliases):
+        if name in LAYER_KINDS:
+            raise RuntimeError(f"layer kind '{name}' is registered twice")
+        LAYER_KINDS[name] = cls
+    return cls

@@ -1,0 +1,110 @@
+"""2-D convolution."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, model_validator
+
+from archcalc.errors import ShapeError
+from archcalc.layers.base import NonNegativePair, PositiveInt, PositivePair, pair_of, register
+from archcalc.layers.fused import Fused
+from archcalc.messages import suggest
+from archcalc.shapes import Pair, Shape, as_volume, format_axes, format_shape, sliding_window
+
+
+def _padding(value: Any) -> Any:
+    """'valid' is 0; 'same' stays symbolic until the kernel is known; anything else is an int or a pair."""
+    if value == "valid":
+        return (0, 0)
+    if isinstance(value, str) and value != "same":
+        hint = suggest(value, ["valid", "same"])
+        raise ValueError(
+            f"expected 'valid', 'same', a whole number or a [height, width] pair, got {value!r}{hint}"
+        )
+    return value if value == "same" else pair_of(0)(value)
+
+
+Padding = Annotated[Literal["same"] | NonNegativePair, BeforeValidator(_padding)]
+
+
+@register
+class Conv(Fused):
+    """A conv layer of nC' filters of f_h×f_w×(nC/groups), as torch.nn.Conv2d.
+
+    nH' = ⌊(nH + p_top + p_bottom − d·(f_h − 1) − 1)/s⌋ + 1, likewise nW'.
+    params = (f_h·f_w·nC/groups + 1 if bias)·nC'   (plus 2·nC' for a fused batch norm)
+    MACs   = nH'·nW'·nC' · f_h·f_w·nC/groups        (one multiply-accumulate per weight per output position)
+    'same' pads d·(f − 1) in total, the odd pixel after (bottom/right), exactly as torch does; like torch it
+    requires stride 1.
+    """
+
+    kind = "conv"
+    aliases = ("conv2d",)
+
+    filters: PositiveInt
+    kernel: PositivePair
+    stride: PositivePair = (1, 1)
+    padding: Padding = (0, 0)
+    dilation: PositivePair = (1, 1)
+    groups: PositiveInt = 1
+    padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = "zeros"
+
+    @model_validator(mode="after")
+    def _same_needs_stride_1(self) -> Conv:
+        if self.padding == "same" and self.stride != (1, 1):
+            raise ValueError(
+                "padding 'same' needs stride 1 (torch refuses strided 'same'); give the padding as a number, "
+                f"e.g. padding: {(self.kernel[0] - 1) // 2}"
+            )
+        if self.filters % self.groups:
+            raise ValueError(f"groups {self.groups} must divide the {self.filters} filters")
+        return self
+
+    def pads(self) -> tuple[Pair, Pair]:
+        """(before, after) padding for the height and the width axes."""
+        if self.padding == "same":
+            totals = [d * (k - 1) for k, d in zip(self.kernel, self.dilation, strict=True)]
+            top, left = (total // 2 for total in totals)
+            return (top, totals[0] - top), (left, totals[1] - left)
+        height, width = self.padding
+        return (height, height), (width, width)
+
+    def weights_per_filter(self, x: Shape) -> int:
+        channels = as_volume(x)[2]
+        if channels % self.groups:
+            raise ShapeError(f"groups {self.groups} must divide its {channels} input channels")
+        return self.kernel[0] * self.kernel[1] * channels // self.groups
+
+    def output_shape(self, x: Shape) -> Shape:
+        height, width, _ = as_volume(x)
+        self.weights_per_filter(x)
+        out = sliding_window(
+            (height, width), self.kernel, stride=self.stride, padding=self.pads(), dilation=self.dilation
+        )
+        return (*out, self.filters)
+
+    def param_count(self, x: Shape) -> int:
+        return self.weights_per_filter(x) * self.filters + self.fused_params(self.filters)
+
+    def buffer_count(self, x: Shape) -> int:
+        return self.fused_buffers(self.filters)
+
+    def macs(self, x: Shape, y: Shape) -> int:
+        return y[0] * y[1] * y[2] * self.weights_per_filter(x)
+
+    def bias_adds(self, x: Shape, y: Shape) -> int:
+        return y[0] * y[1] * y[2] if self.has_bias else 0
+
+    def describe(self) -> str:
+        text = f"{format_shape(self.kernel)} s{format_axes(self.stride)}"
+        text += f" {self.padding}" if self.padding == "same" else _padding_text(self.padding)
+        if self.dilation != (1, 1):
+            text += f" d{format_axes(self.dilation)}"
+        if self.groups > 1:
+            text += f" g{self.groups}"
+        return text + self.fused_suffix()
+
+
+def _padding_text(padding: Pair) -> str:
+    return " valid" if padding == (0, 0) else f" p{format_axes(padding)}"

@@ -1,0 +1,50 @@
+"""Flatten and fully connected (dense) layers."""
+
+from __future__ import annotations
+
+from archcalc.layers.base import Layer, PositiveInt, register
+from archcalc.layers.fused import Fused
+from archcalc.shapes import Shape, as_vector, numel
+
+
+@register
+class Flatten(Layer):
+    """Unrolls a volume into a vector of nH·nW·nC values (torch flattens in C, H, W order: same count)."""
+
+    kind = "flatten"
+
+    def output_shape(self, x: Shape) -> Shape:
+        return (numel(x),)
+
+
+@register
+class Dense(Fused):
+    """A fully connected layer of n' units on a vector of n, as torch.nn.Linear.
+
+    params = (n + 1 if bias)·n'   (plus 2·n' for a fused batch norm);   MACs = n·n'.
+    """
+
+    kind = "dense"
+    aliases = ("fc", "linear")
+    shorthand = "units"
+
+    units: PositiveInt
+
+    def output_shape(self, x: Shape) -> Shape:
+        as_vector(x)
+        return (self.units,)
+
+    def param_count(self, x: Shape) -> int:
+        return as_vector(x) * self.units + self.fused_params(self.units)
+
+    def buffer_count(self, x: Shape) -> int:
+        return self.fused_buffers(self.units)
+
+    def macs(self, x: Shape, y: Shape) -> int:
+        return as_vector(x) * self.units
+
+    def bias_adds(self, x: Shape, y: Shape) -> int:
+        return self.units if self.has_bias else 0
+
+    def describe(self) -> str:
+        return self.fused_suffix().removeprefix(", ")

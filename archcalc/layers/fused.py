@@ -1,0 +1,42 @@
+"""The base of conv and dense layers, which may carry a fused batch norm and activation."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Strict
+
+from archcalc.layers.activation import Act
+from archcalc.layers.base import Layer
+from archcalc.layers.norm import batchnorm_params
+
+
+class Fused(Layer):
+    """A weight layer z = W·a + b, optionally followed in the same row by batch norm and g(z).
+
+    `bias` defaults to true, except with `bn: true`, where batch norm's β makes a bias redundant (as in
+    torchvision's ResNets); say `bias: true` to keep it anyway.
+    """
+
+    bias: Annotated[bool, Strict()] | None = None
+    bn: Annotated[bool, Strict()] = False
+    act: Act | None = None
+
+    @property
+    def has_bias(self) -> bool:
+        return self.bias if self.bias is not None else not self.bn
+
+    def fused_params(self, units: int) -> int:
+        """Parameters of the bias and the fused batch norm for `units` outputs."""
+        return units * self.has_bias + (batchnorm_params(units) if self.bn else 0)
+
+    def fused_buffers(self, units: int) -> int:
+        return 2 * units if self.bn else 0
+
+    def fused_suffix(self) -> str:
+        parts = ["bn"] if self.bn else []
+        if self.act:
+            parts.append(self.act.describe())
+        if not self.has_bias and not self.bn:
+            parts.append("no bias")
+        return "".join(f", {part}" for part in parts)

@@ -1,0 +1,30 @@
+"""Layers that pass their input's shape through untouched and cost nothing: dropout and identity."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, Strict
+
+from archcalc.layers.base import Layer, register
+
+
+@register
+class Dropout(Layer):
+    """Zeroes a fraction p of activations in training (torch.nn.Dropout; `channels: true`: Dropout2d)."""
+
+    kind = "dropout"
+    shorthand = "p"
+
+    p: Annotated[float, Field(ge=0, le=1)] = 0.5
+    channels: Annotated[bool, Strict()] = False
+
+    def describe(self) -> str:
+        return f"p={self.p:g}" + (", channels" if self.channels else "")
+
+
+@register
+class Identity(Layer):
+    """Passes its input through (torch.nn.Identity): a placeholder that keeps a name in the table."""
+
+    kind = "identity"

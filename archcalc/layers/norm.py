@@ -1,0 +1,51 @@
+"""Normalisation layers: batch norm (learned scale and shift per channel) and AlexNet's LRN."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, Strict
+
+from archcalc.layers.base import Layer, PositiveInt, register
+from archcalc.shapes import Shape
+
+
+def batchnorm_params(channels: int) -> int:
+    """γ and β per channel: 2·nC parameters (the running mean and variance are buffers, not parameters)."""
+    return 2 * channels
+
+
+@register
+class BatchNorm(Layer):
+    """Batch normalisation over the last axis (channels), as torch.nn.BatchNorm2d / BatchNorm1d."""
+
+    kind = "batchnorm"
+    aliases = ("bn",)
+
+    affine: Annotated[bool, Strict()] = True
+    eps: Annotated[float, Field(gt=0)] = 1e-5
+    momentum: Annotated[float, Field(ge=0, le=1)] = 0.1
+
+    def param_count(self, x: Shape) -> int:
+        return batchnorm_params(x[-1]) if self.affine else 0
+
+    def buffer_count(self, x: Shape) -> int:
+        return 2 * x[-1]
+
+
+@register
+class LRN(Layer):
+    """Local response normalisation across channels (AlexNet, 2012), as torch.nn.LocalResponseNorm.
+
+    No parameters. Defaults are torch's; the AlexNet paper used size 5, alpha 1e-4, beta 0.75, k 2.
+    """
+
+    kind = "lrn"
+
+    size: PositiveInt = 5
+    alpha: float = 1e-4
+    beta: float = 0.75
+    k: float = 1.0
+
+    def describe(self) -> str:
+        return f"size {self.size}"

@@ -1,0 +1,95 @@
+"""Pooling: windowed max/average, global pooling and adaptive pooling. None has parameters or MACs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Strict, model_validator
+
+from archcalc.layers.base import Layer, NonNegativePair, PositivePair, register
+from archcalc.shapes import Shape, as_volume, format_axes, format_shape, sliding_window
+
+PoolOp = Literal["max", "avg"]
+
+
+@register
+class Pool(Layer):
+    """Max or average pooling over f_h×f_w windows, as torch.nn.MaxPool2d / AvgPool2d.
+
+    nH' = ⌊(nH + 2p − d·(f − 1) − 1)/s⌋ + 1 (⌈…⌉ with ceil_mode); nC' = nC. The stride defaults to the
+    kernel and padding may be at most half the kernel, as in torch.
+    """
+
+    kind = "pool"
+
+    op: PoolOp = "max"
+    kernel: PositivePair
+    stride: PositivePair | None = None
+    padding: NonNegativePair = (0, 0)
+    dilation: PositivePair = (1, 1)
+    ceil_mode: Annotated[bool, Strict()] = False
+    count_include_pad: Annotated[bool, Strict()] = True
+
+    @model_validator(mode="after")
+    def _torch_limits(self) -> Pool:
+        if any(p > k // 2 for p, k in zip(self.padding, self.kernel, strict=True)):
+            raise ValueError(
+                f"padding {format_axes(self.padding)} is more than half the kernel (torch refuses it)"
+            )
+        if self.op == "avg" and self.dilation != (1, 1):
+            raise ValueError("average pooling has no dilation in torch; remove 'dilation' or use op: max")
+        return self
+
+    def output_shape(self, x: Shape) -> Shape:
+        height, width, channels = as_volume(x)
+        pads = ((self.padding[0],) * 2, (self.padding[1],) * 2)
+        stride = self.stride or self.kernel
+        out = sliding_window(
+            (height, width),
+            self.kernel,
+            stride=stride,
+            padding=pads,
+            dilation=self.dilation,
+            ceil_mode=self.ceil_mode,
+        )
+        return (*out, channels)
+
+    def describe(self) -> str:
+        text = f"{self.op} {format_shape(self.kernel)} s{format_axes(self.stride or self.kernel)}"
+        if self.padding != (0, 0):
+            text += f" p{format_axes(self.padding)}"
+        if self.dilation != (1, 1):
+            text += f" d{format_axes(self.dilation)}"
+        return text + (" ceil" if self.ceil_mode else "")
+
+
+@register
+class GlobalPool(Layer):
+    """Pools each channel over the whole nH×nW plane: nH×nW×nC → 1×1×nC (torch's AdaptiveAvgPool2d(1))."""
+
+    kind = "global_pool"
+    shorthand = "op"
+
+    op: PoolOp = "avg"
+
+    def output_shape(self, x: Shape) -> Shape:
+        return (1, 1, as_volume(x)[2])
+
+    def describe(self) -> str:
+        return self.op
+
+
+@register
+class AdaptivePool(Layer):
+    """Pools to a fixed nH'×nW' whatever the input size, as torch.nn.AdaptiveAvgPool2d / AdaptiveMaxPool2d."""
+
+    kind = "adaptive_pool"
+
+    op: PoolOp = "avg"
+    output: PositivePair
+
+    def output_shape(self, x: Shape) -> Shape:
+        return (*self.output, as_volume(x)[2])
+
+    def describe(self) -> str:
+        return f"{self.op} to {format_shape(self.output)}"

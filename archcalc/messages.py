@@ -1,0 +1,79 @@
+"""Turn Pydantic's validation errors into sentences that say what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from archcalc.errors import DocPath, Problem
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """` — did you mean 'filters'?` when a choice is close to `word`, else nothing."""
+    close = get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" — did you mean '{close[0]}'?" if close else ""
+
+
+def translate(error: ValidationError, model: type[BaseModel], where: DocPath, subject: str) -> list[Problem]:
+    """One Problem per Pydantic error, located at `where` + the error's loc within the document."""
+    return [_problem(detail, model, where, subject) for detail in error.errors()]
+
+
+def _problem(detail: ErrorDetails, model: type[BaseModel], where: DocPath, subject: str) -> Problem:
+    loc = tuple(part for part in detail["loc"] if isinstance(part, str | int))
+    field = ".".join(str(part) for part in loc)
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return _unknown_key(str(loc[-1]), model, (*where, *loc), subject)
+    if kind == "missing":
+        return Problem(f"{subject}: missing required setting '{field}'", (*where, *loc[:-1]))
+    prefix = f"{subject}: {field}" if field else subject
+    return Problem(f"{prefix}: {_reason(detail)}", (*where, *loc))
+
+
+def _unknown_key(key: str, model: type[BaseModel], path: DocPath, subject: str) -> Problem:
+    valid = list(model.model_fields)
+    message = f"{subject}: unknown setting '{key}'{suggest(key, valid)} (valid: {', '.join(valid)})"
+    return Problem(message, path, on_key=True)
+
+
+_EXPECTED = {
+    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "bool_type": "true or false", "bool_parsing": "true or false",
+    "float_type": "a number", "float_parsing": "a number", "string_type": "text",
+    "tuple_type": "a list", "list_type": "a list", "dict_type": "a mapping of settings",
+}  # fmt: skip
+_SAY_WITH_VALUE = {
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "too_short",
+    "too_long",
+}
+
+
+def _reason(detail: ErrorDetails) -> str:
+    kind, value = detail["type"], detail["input"]
+    if kind == "literal_error":
+        expected = detail.get("ctx", {})["expected"]
+        return f"{value!r} is not one of {expected}{_literal_hint(value, expected)}"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}, got {_show(value)}"
+    if kind in _SAY_WITH_VALUE:
+        return f"{detail['msg'][0].lower()}{detail['msg'][1:]}, got {_show(value)}"
+    return detail["msg"].removeprefix("Value error, ")
+
+
+def _literal_hint(value: Any, expected: str) -> str:
+    choices = [choice.strip(" '") for choice in expected.replace(" or ", ", ").split(",")]
+    return suggest(value, choices) if isinstance(value, str) else ""
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    return repr(value) if isinstance(value, str) else str(value)

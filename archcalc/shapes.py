@@ -1,0 +1,91 @@
+"""Shapes in the course's notation: a volume is nH×nW×nC, a vector is n.
+
+Every extent is a `Dim`. Today a Dim is an exact int; shape rules use only +, −, ·, // and the helpers
+here, so that a later symbolic Dim (an expression in H and W) can flow through the same rules unchanged.
+"""
+
+from __future__ import annotations
+
+from math import prod
+
+from archcalc.errors import ShapeError
+
+Dim = int
+Shape = tuple[Dim, ...]
+Pair = tuple[int, int]
+
+
+def format_shape(shape: Shape) -> str:
+    """28×28×6 for a volume, 400 for a vector."""
+    return "×".join(str(d) for d in shape)
+
+
+def format_axes(pair: Pair) -> str:
+    """A per-axis setting in brief: `2` when height and width agree, else `2,1`."""
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
+
+
+def numel(shape: Shape) -> int:
+    """Number of elements (activations) in one sample of this shape."""
+    return prod(shape)
+
+
+def as_volume(shape: Shape) -> tuple[Dim, Dim, Dim]:
+    """The (nH, nW, nC) of a volume, or a ShapeError saying how a vector got here."""
+    if len(shape) != 3:
+        raise ShapeError(f"needs an nH×nW×nC volume, but its input is a vector of {format_shape(shape)}")
+    height, width, channels = shape
+    return height, width, channels
+
+
+def as_vector(shape: Shape) -> Dim:
+    """The length n of a vector, or a ShapeError telling the user to flatten the volume first."""
+    if len(shape) != 1:
+        raise ShapeError(
+            f"needs a vector input, but its input is {format_shape(shape)}; add '- flatten' before it"
+        )
+    return shape[0]
+
+
+def sliding_window(
+    size: Pair,
+    kernel: Pair,
+    *,
+    stride: Pair,
+    padding: tuple[Pair, Pair],
+    dilation: Pair = (1, 1),
+    ceil_mode: bool = False,
+) -> tuple[Dim, Dim]:
+    """Output nH', nW' of a conv or pool window, exactly as torch computes it.
+
+    Per axis, with padding (p₀ before, p₁ after) and effective kernel f̂ = d·(f − 1) + 1:
+    n' = ⌊(n + p₀ + p₁ − f̂)/s⌋ + 1, or with ceil_mode ⌈…⌉ + 1, less one if the last window would start
+    inside the padding only (torch's `pooling_output_shape`).
+    """
+    effective = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
+    padded = [n + before + after for n, (before, after) in zip(size, padding, strict=True)]
+    if any(f > n for f, n in zip(effective, padded, strict=True)):
+        raise ShapeError(_too_large(size, kernel, dilation, padded))
+    out = [_axis_out(*axis, ceil_mode) for axis in zip(size, effective, stride, padding, strict=True)]
+    return out[0], out[1]
+
+
+def _axis_out(size: Dim, effective: int, stride: int, padding: Pair, ceil_mode: bool) -> Dim:
+    span = size + padding[0] + padding[1] - effective
+    if not ceil_mode:
+        return span // stride + 1
+    out = -(-span // stride) + 1
+    if (out - 1) * stride >= size + padding[0]:
+        out -= 1  # the last window would start in the padding: torch drops it
+    return out
+
+
+def _too_large(size: Pair, kernel: Pair, dilation: Pair, padded: list[int]) -> str:
+    window = format_shape(kernel)
+    if dilation != (1, 1):
+        effective = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True))
+        window = f"{window} (dilated to {format_shape(effective)})"
+    where = f"{format_shape(size)} input"
+    if tuple(padded) != tuple(size):
+        where += f" (padded to {format_shape(tuple(padded))})"
+    return f"kernel {window} is larger than its {where}"
