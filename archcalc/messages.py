@@ -13,13 +13,34 @@ from archcalc.errors import DocPath, Problem
 
 def suggest(word: str, choices: list[str]) -> str:
     """` — did you mean 'filters'?` when a choice is close to `word`, else nothing."""
-    close = get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" — did you mean '{close[0]}'?" if close else ""
+    close = _closest(word, choices)
+    return f" — did you mean '{close}'?" if close else ""
 
 
 def translate(error: ValidationError, model: type[BaseModel], where: DocPath, subject: str) -> list[Problem]:
-    """One Problem per Pydantic error, located at `where` + the error's loc within the document."""
-    return [_problem(detail, model, where, subject) for detail in error.errors()]
+    """One Problem per Pydantic error, located at `where` + the error's loc within the document.
+
+    A missing setting is not reported when an unknown key is a misspelling of it: the suggestion says it all.
+    """
+    details = error.errors()
+    misspelt = {
+        _closest(str(d["loc"][-1]), settings_of(model)) for d in details if d["type"] == "extra_forbidden"
+    }
+    kept = [d for d in details if not (d["type"] == "missing" and d["loc"][-1] in misspelt)]
+    return [_problem(detail, model, where, subject) for detail in kept]
+
+
+def settings_of(model: type[BaseModel]) -> list[str]:
+    """The model's field names, its own first and then those it inherits (conv's before every layer's)."""
+    ordered: list[str] = []
+    for cls in model.__mro__:
+        ordered += [name for name in getattr(cls, "__annotations__", {}) if name in model.model_fields]
+    return list(dict.fromkeys(ordered))
+
+
+def _closest(word: str, choices: list[str]) -> str | None:
+    close = get_close_matches(word, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _problem(detail: ErrorDetails, model: type[BaseModel], where: DocPath, subject: str) -> Problem:
@@ -35,7 +56,7 @@ def _problem(detail: ErrorDetails, model: type[BaseModel], where: DocPath, subje
 
 
 def _unknown_key(key: str, model: type[BaseModel], path: DocPath, subject: str) -> Problem:
-    valid = list(model.model_fields)
+    valid = settings_of(model)
     message = f"{subject}: unknown setting '{key}'{suggest(key, valid)} (valid: {', '.join(valid)})"
     return Problem(message, path, on_key=True)
 

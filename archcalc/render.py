@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from archcalc.report import CONVENTION, LayerRow, Report
+from archcalc.report import CONVENTION, CONVENTION_BRIEF, LayerRow, Report
 from archcalc.shapes import format_shape
 
 T = TypeVar("T")
@@ -160,7 +160,7 @@ def to_rich(report: Report, baseline: Report | None = None) -> RenderableType:
 
     table = Table(
         title=f"{report.name} — input {format_shape(report.input)}",
-        caption=CONVENTION,
+        caption=CONVENTION_BRIEF,
         caption_justify="left",
         show_footer=True,
     )
@@ -227,15 +227,13 @@ def catalog_csv(reports: dict[str, Report]) -> str:
 def catalog_markdown(reports: dict[str, Report]) -> str:
     lines = ["| " + " | ".join(CATALOG_COLUMNS) + " |", "|---|---|---|---|---:|---:|"]
     lines += ["| " + " | ".join(cells) + " |" for cells in _catalog_cells(reports)]
-    return "\n".join([*lines, "", "MACs = conv/dense weight multiply-accumulates (FLOPs = 2 × MACs).", ""])
+    return "\n".join([*lines, "", f"{CONVENTION_BRIEF}.", ""])
 
 
 def catalog_rich(reports: dict[str, Report]) -> RenderableType:
     from rich.table import Table
 
-    table = Table(
-        title="built-in specs", caption="MACs = conv/dense weight multiply-accumulates; FLOPs = 2 × MACs"
-    )
+    table = Table(title="built-in specs", caption=CONVENTION_BRIEF)
     for column in CATALOG_COLUMNS:
         _add_column(table, column)
     for cells in _catalog_cells(reports):

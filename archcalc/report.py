@@ -12,6 +12,10 @@ CONVENTION = (
     "FLOPs = 2 × MACs; bias adds are counted apart; params are trainable and frozen nn.Parameters "
     "(batch norm running statistics are buffers, not params)"
 )
+CONVENTION_BRIEF = (
+    "MACs = multiply-accumulates of conv/dense weights (no bias, BN, activation, pool or add); "
+    "FLOPs = 2 × MACs"
+)
 BYTES_PER_FP32 = 4
 
 

@@ -17,6 +17,7 @@ from archcalc.errors import Diagnostic, DocPath, Problem, SpecError
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Position = tuple[int, int]
+_PLAIN_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
 @dataclass
@@ -97,6 +98,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, filename: str) -> SpecEr
         message = "the file holds more than one YAML document ('---'); a spec is a single document"
     else:
         context = f" {exc.context}" if exc.context else ""
+        if exc.context_mark and exc.context_mark is not mark:
+            context += f" (started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
         message = f"YAML syntax error: {problem}{context}"
     return SpecError([Diagnostic(filename, line, col, message)])
 
@@ -113,6 +116,9 @@ class _Converter:
         self.source.values.setdefault(path, _position(node))
         if isinstance(node, yaml.ScalarNode):
             return self.loader.construct_object(node, deep=True)
+        if node.tag not in _PLAIN_COLLECTION_TAGS:
+            message = f"unsupported YAML tag '{node.tag}': a spec holds plain data only (no tags)"
+            raise self.source.error([Problem(message, path)])
         if id(node) in self.active:
             raise self.source.error([Problem("an alias refers to itself; YAML anchors cannot recurse", path)])
         self.active.add(id(node))

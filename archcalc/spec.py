@@ -63,8 +63,10 @@ def parse_spec(data: Any, source: SourceMap) -> Spec:
     try:
         spec = Spec.model_validate({**data, "layers": layers})
     except ValidationError as exc:
-        consequences = ("layers",) if problems else ()  # an empty list because every layer was bad
-        problems += [p for p in translate(exc, Spec, (), "spec") if p.path[:1] != consequences]
+        layers_reported = bool(problems)  # then an empty `layers` is their consequence, not news
+        problems += [
+            p for p in translate(exc, Spec, (), "spec") if not (layers_reported and p.path[:1] == ("layers",))
+        ]
     if problems:
         raise source.error(problems)
     spec._source = source

@@ -1,0 +1,33 @@
+"""Helpers shared by the tests: build one layer or a whole spec from YAML text."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from archcalc.engine import measure
+from archcalc.errors import SpecError
+from archcalc.layers import Layer
+from archcalc.report import LayerRow
+from archcalc.shapes import Shape
+from archcalc.spec import Spec, parse_spec_text
+
+
+def spec_from(text: str, filename: str = "test.yaml") -> Spec:
+    """A spec from (dedented) YAML text."""
+    return parse_spec_text(textwrap.dedent(text), filename)
+
+
+def layer_from(item: str) -> Layer:
+    """One layer from its YAML list item, e.g. `conv: {filters: 6, kernel: 5}`."""
+    return spec_from(f"name: t\ninput: [1]\nlayers:\n  - {item}\n").layers[0]
+
+
+def row_of(item: str, x: Shape) -> LayerRow:
+    """The engine's row for one layer given its input shape."""
+    return measure(layer_from(item), x)
+
+
+def messages(error: pytest.ExceptionInfo[SpecError]) -> list[str]:
+    return [str(d) for d in error.value.diagnostics]

@@ -1,0 +1,35 @@
+"""Every registered layer kind has a hand-checked example here: a new kind without one fails this test."""
+
+import pytest
+
+from archcalc.layers import LAYER_KINDS
+from tests.conftest import row_of
+
+# kind: (YAML item, input shape, expected output shape, params, MACs), each worked out by hand
+EXAMPLES = {
+    "conv": ("conv: {filters: 16, kernel: 5}", (14, 14, 6), (10, 10, 16), 2_416, 240_000),
+    "pool": ("pool: {op: max, kernel: 3, stride: 2}", (13, 13, 256), (6, 6, 256), 0, 0),
+    "global_pool": ("global_pool: avg", (7, 7, 2048), (1, 1, 2048), 0, 0),
+    "adaptive_pool": ("adaptive_pool: {output: 7}", (7, 7, 512), (7, 7, 512), 0, 0),
+    "flatten": ("flatten", (6, 6, 256), (9216,), 0, 0),
+    "dense": ("dense: 4096", (9216,), (4096,), 37_752_832, 37_748_736),
+    "batchnorm": ("batchnorm", (28, 28, 128), (28, 28, 128), 256, 0),
+    "lrn": ("lrn", (27, 27, 256), (27, 27, 256), 0, 0),
+    "act": ("act: tanh", (84,), (84,), 0, 0),
+    "dropout": ("dropout: 0.5", (4096,), (4096,), 0, 0),
+    "identity": ("identity", (3,), (3,), 0, 0),
+}
+
+
+@pytest.mark.parametrize("kind", sorted({cls.kind for cls in LAYER_KINDS.values()}))
+def test_every_kind_has_a_hand_checked_example(kind):
+    assert kind in EXAMPLES, f"add a hand-derived example for the new layer kind '{kind}'"
+    item, x, output, params, macs = EXAMPLES[kind]
+    row = row_of(item, x)
+    assert (row.kind, row.output, row.params, row.macs) == (kind, output, params, macs)
+
+
+def test_every_kind_and_alias_names_its_class():
+    for name, cls in LAYER_KINDS.items():
+        assert name == cls.kind or name in cls.aliases
+        assert cls.__doc__, f"{cls.__name__} needs a docstring stating its rule"

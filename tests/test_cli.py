@@ -1,0 +1,96 @@
+"""The command line: exit codes, formats, built-in names, and bad specs reported as file:line:col."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from archcalc import __version__
+from archcalc.cli import app
+
+BAD = Path(__file__).parent / "data" / "bad"
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_table_by_path_and_by_builtin_name_agree():
+    by_name = run("table", "lenet5", "--format", "json")
+    by_path = run("table", str(Path(__file__).parent.parent / "specs" / "lenet5.yaml"), "--format", "json")
+    assert by_name.exit_code == by_path.exit_code == 0
+    assert json.loads(by_name.stdout)["totals"] == json.loads(by_path.stdout)["totals"]
+
+
+def test_rich_table_shows_rows_totals_and_the_convention():
+    result = run("table", "lenet5")
+    assert result.exit_code == 0
+    for text in ("conv1", "28×28×6", "61,706", "416,520", "FLOPs", "833,040", "MACs = multiply-accumulates"):
+        assert text in result.stdout
+
+
+def test_input_override_shows_what_changed():
+    result = run("table", "alexnet", "--input", "224x224x3", "--format", "markdown")
+    assert result.exit_code == 0
+    # ⌊(224 − 11)/4⌋ + 1 = 54 instead of 55; the first fc then sees 5·5·256 = 6,400 inputs
+    assert "54×54×96 (was 55×55×96)" in result.stdout
+    assert "6400 (was 9216)" in result.stdout
+    assert "- input: 224×224×3 (was 227×227×3)" in result.stdout
+
+
+@pytest.mark.parametrize("text", ["224x224", "ax3x3", "0x1x1", "224x224x3x1"])
+def test_a_malformed_input_size_is_a_usage_error(text):
+    result = run("table", "alexnet", "--input", text)
+    assert result.exit_code == 2
+
+
+def test_csv_has_a_row_per_layer_and_a_total():
+    lines = run("table", "lenet5", "--format", "csv").stdout.splitlines()
+    assert lines[0].startswith("name,kind,summary,input,output,params,trainable_params,buffers,macs")
+    assert lines[1].startswith("conv1,conv,")
+    assert lines[-1] == "total,,,32×32×1,10,61706,61706,0,416520,6518,8494"
+
+
+def test_output_file_is_written_whole(tmp_path):
+    target = tmp_path / "vgg16.json"
+    assert run("table", "vgg16", "-f", "json", "-o", str(target)).exit_code == 0
+    assert json.loads(target.read_text())["totals"]["params"] == 138_357_544
+    assert list(tmp_path.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_a_failing_spec_writes_no_output_file(tmp_path):
+    target = tmp_path / "out.json"
+    assert run("table", str(BAD / "groups.yaml"), "-f", "json", "-o", str(target)).exit_code == 1
+    assert not target.exists()
+
+
+def test_list_shows_every_builtin_spec():
+    records = json.loads(run("list", "--format", "json").stdout)
+    assert {r["spec"]: r["params"] for r in records}["vgg19"] == 143_667_240
+    table = run("list").stdout
+    assert "alexnet-torchvision" in table and "15,470,264,320" in table
+
+
+def test_unknown_builtin_name_suggests_the_nearest():
+    result = run("table", "vgg-16")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("vgg-16: no such file or built-in spec — did you mean 'vgg16'?")
+
+
+def test_version_from_python_dash_m():
+    result = subprocess.run([sys.executable, "-m", "archcalc", "--version"], capture_output=True, text=True)
+    assert result.stdout == f"archcalc {__version__}\n"
+
+
+@pytest.mark.parametrize("spec", sorted(path.name for path in BAD.glob("*.yaml")))
+def test_bad_spec_gets_its_exact_message_and_exit_code_1(spec, monkeypatch):
+    monkeypatch.chdir(BAD)
+    result = run("table", spec)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (BAD / spec).with_suffix(".expected").read_text(encoding="utf-8")
+    assert "Traceback" not in result.output
