@@ -84,7 +84,12 @@ def table(
     report, baseline = _guarded(lambda: table_reports(spec, shape))
     if output_format is Format.table and output is None:
         _print_rich(report, baseline)
-        return
+    else:
+        _emit(table_text(report, baseline, output_format), output)
+
+
+def table_text(report: Report, baseline: Report | None, output_format: Format) -> str:
+    """The report as text in one of the formats (the rich table as plain text, for files)."""
     from archcalc import render
 
     renderers: dict[Format, Callable[[], str]] = {
@@ -93,7 +98,7 @@ def table(
         Format.markdown: lambda: render.to_markdown(report, baseline),
         Format.table: lambda: _rich_text(report, baseline),
     }
-    _emit(renderers[output_format](), output)
+    return renderers[output_format]()
 
 
 def table_reports(argument: str, input_shape: Shape | None) -> tuple[Report, Report | None]:

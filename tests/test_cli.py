@@ -94,3 +94,13 @@ def test_bad_spec_gets_its_exact_message_and_exit_code_1(spec, monkeypatch):
     assert result.stdout == ""
     assert result.stderr == (BAD / spec).with_suffix(".expected").read_text(encoding="utf-8")
     assert "Traceback" not in result.output
+
+
+def test_an_80_column_terminal_shows_every_figure_whole():
+    result = runner.invoke(app, ["table", "vgg19", "--input", "112x112x3"], env={"COLUMNS": "80"})
+    # conv1_1 at 112×112: 112·112·64 · 3·3·3 = 21,676,032 MACs; 19,632,062,464 at the spec's own 224
+    assert "21,676,032" in result.stdout
+    assert "(was 19,632,062,464)" in result.stdout
+    assert "…" not in result.stdout
+    listing = runner.invoke(app, ["list"], env={"COLUMNS": "80"}).stdout
+    assert "19,632,062,464" in listing and "…" not in listing

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Strict, model_validator
 
-from archcalc.layers.base import Layer, NonNegativePair, PositivePair, register
+from archcalc.layers.base import Layer, NonNegativePair, PositiveInt, PositivePair, register
 from archcalc.shapes import Shape, as_volume, format_axes, format_shape, sliding_window
 
 PoolOp = Literal["max", "avg"]
@@ -29,9 +29,12 @@ class Pool(Layer):
     dilation: PositivePair = (1, 1)
     ceil_mode: Annotated[bool, Strict()] = False
     count_include_pad: Annotated[bool, Strict()] = True
+    divisor_override: PositiveInt | None = None
 
     @model_validator(mode="after")
     def _torch_limits(self) -> Pool:
+        if self.op == "max" and (self.divisor_override or not self.count_include_pad):
+            raise ValueError("count_include_pad and divisor_override apply to average pooling only (op: avg)")
         if any(p > k // 2 for p, k in zip(self.padding, self.kernel, strict=True)):
             raise ValueError(
                 f"padding {format_axes(self.padding)} is more than half the kernel (torch refuses it)"

@@ -41,6 +41,12 @@ def test_average_pool_has_no_dilation():
         layer_from("pool: {op: avg, kernel: 3, dilation: 2}")
 
 
+def test_average_only_settings_are_refused_on_max_pooling():
+    assert layer_from("pool: {op: avg, kernel: 2, divisor_override: 3}").divisor_override == 3
+    with pytest.raises(SpecError, match="apply to average pooling only"):
+        layer_from("pool: {kernel: 2, count_include_pad: false}")
+
+
 def test_global_pool_keeps_one_value_per_channel():
     assert row_of("global_pool", (7, 7, 512)).output == (1, 1, 512)
     assert layer_from("global_pool: max").describe() == "max"
