@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -22,6 +22,9 @@ from archcalc.errors import SpecError
 from archcalc.report import Report
 from archcalc.shapes import Shape
 from archcalc.spec import load_spec
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 app = typer.Typer(
     help="Exact shapes, parameters and MACs of CNN architectures written as YAML specs.",
@@ -83,7 +86,9 @@ def table(
     shape = parse_input(input_shape) if input_shape else None
     report, baseline = _guarded(lambda: table_reports(spec, shape))
     if output_format is Format.table and output is None:
-        _print_rich(report, baseline)
+        from archcalc.render import to_rich
+
+        _show(to_rich(report, baseline))
     else:
         _emit(table_text(report, baseline, output_format), output)
 
@@ -103,7 +108,7 @@ def table_text(report: Report, baseline: Report | None, output_format: Format) -
 
 def table_reports(argument: str, input_shape: Shape | None) -> tuple[Report, Report | None]:
     """The report at the requested input, and (when the input is overridden) the one at the spec's own."""
-    spec = load_spec(resolve(argument), display_name=argument if Path(argument).exists() else None)
+    spec = load_spec(*resolve(argument))
     report = analyze(spec, input_shape)
     if input_shape is None or input_shape == spec.input:
         return report, None
@@ -121,11 +126,11 @@ def list_specs(
 ) -> None:
     """The built-in specs with their input, output, params and MACs, one line each."""
     reports = _guarded(builtin_reports)
-    if output_format is Format.table:
-        _print_rich_catalog(reports)
-        return
     from archcalc import render
 
+    if output_format is Format.table:
+        _show(render.catalog_rich(reports))
+        return
     renderers: dict[Format, Callable[[dict[str, Report]], str]] = {
         Format.json: render.catalog_json,
         Format.csv: render.catalog_csv,
@@ -149,20 +154,10 @@ def _guarded(compute: Callable[[], T]) -> T:
         raise typer.Exit(1) from None
 
 
-def _print_rich(report: Report, baseline: Report | None) -> None:
+def _show(renderable: RenderableType) -> None:
     from rich.console import Console
 
-    from archcalc.render import to_rich
-
-    Console().print(to_rich(report, baseline))
-
-
-def _print_rich_catalog(reports: dict[str, Report]) -> None:
-    from rich.console import Console
-
-    from archcalc.render import catalog_rich
-
-    Console().print(catalog_rich(reports))
+    Console().print(renderable)
 
 
 def _rich_text(report: Report, baseline: Report | None) -> str:
@@ -183,13 +178,17 @@ def _emit(text: str, output: Path | None) -> None:
         return
     import tempfile
 
+    temporary: str | None = None
     try:
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=output.resolve().parent, delete=False
-        ) as handle:
-            handle.write(text)
-        os.replace(handle.name, output)
+        ) as f:
+            temporary = f.name
+            f.write(text)
+        os.replace(temporary, output)
     except OSError as exc:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
         typer.echo(f"{output}: cannot write: {exc.strerror}", err=True)
         raise typer.Exit(1) from None
 

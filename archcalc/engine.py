@@ -22,7 +22,7 @@ def analyze(spec: Spec, input_shape: Shape | None = None) -> Report:
         except ShapeError as exc:
             where = f" (input {format_shape(input_shape)})" if input_shape else ""
             message = f"{layer.kind} '{layer.name}': {exc}{where}"
-            raise spec.source.error([Problem(message, layer._source_path)]) from None
+            raise spec.source.error([Problem(message, layer.source_path)]) from None
         rows.append(row)
         shape = row.output
     return Report(spec.name, spec.description, input_shape or spec.input, shape, rows, Totals.of(rows))

@@ -134,35 +134,30 @@ def _subject(kind: str, settings: Any) -> str:
 
 def _assign_names(layers: list[Layer], problems: list[Problem]) -> list[Layer]:
     """Keep the names given; name the others after their kind and rank (conv1, conv2, pool1, …)."""
-    taken: dict[str, DocPath] = {}
+    taken: set[str] = set()
     for layer in layers:
-        if layer.name is None:
-            continue
         if layer.name in taken:
             message = f"layer name '{layer.name}' is already used by an earlier layer; names must be unique"
-            problems.append(Problem(message, layer._source_path))
-        taken[layer.name] = layer._source_path
+            problems.append(Problem(message, layer.source_path))
+        if layer.name is not None:
+            taken.add(layer.name)
     counts: dict[str, int] = {}
-    named = []
-    for layer in layers:
-        if layer.name is None:
-            name = _next_name(layer.kind, counts, taken)
-            taken[name] = layer._source_path
-            named.append(_renamed(layer, name))
-        else:
-            named.append(layer)
-    return named
+    return [
+        layer if layer.name else _renamed(layer, _next_name(layer.kind, counts, taken)) for layer in layers
+    ]
 
 
-def _next_name(kind: str, counts: dict[str, int], taken: dict[str, DocPath]) -> str:
+def _next_name(kind: str, counts: dict[str, int], taken: set[str]) -> str:
+    """The first free `kind<n>`, counting on from the last one given to this kind; marks it taken."""
     while True:
         counts[kind] = counts.get(kind, 0) + 1
         name = f"{kind}{counts[kind]}"
         if name not in taken:
+            taken.add(name)
             return name
 
 
 def _renamed(layer: Layer, name: str) -> Layer:
     copy = layer.model_copy(update={"name": name})
-    copy._source_path = layer._source_path
+    copy._source_path = layer.source_path
     return copy

@@ -53,7 +53,7 @@ class Layer(BaseModel):
     shorthand: ClassVar[str | None] = None
     """The setting that a bare value fills: `- dropout: 0.5` means `- dropout: {p: 0.5}`."""
 
-    name: str | None = None
+    name: Annotated[str, Strict(), Field(min_length=1)] | None = None
     trainable: Annotated[bool, Strict()] = True
 
     _source_path: DocPath = PrivateAttr(default=())
@@ -66,6 +66,11 @@ class Layer(BaseModel):
         if cls.shorthand and not isinstance(data, dict):
             return {cls.shorthand: data}
         return data
+
+    @property
+    def source_path(self) -> DocPath:
+        """Where this layer was written in its spec document (set by the parser)."""
+        return self._source_path
 
     def output_shape(self, x: Shape) -> Shape:
         """The shape this layer produces from input shape `x` (raise ShapeError if it cannot)."""
