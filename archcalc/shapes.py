@@ -60,13 +60,14 @@ def sliding_window(
 
     Per axis, with padding (p₀ before, p₁ after) and effective kernel f̂ = d·(f − 1) + 1:
     n' = ⌊(n + p₀ + p₁ − f̂)/s⌋ + 1, or with ceil_mode ⌈…⌉ + 1, less one if the last window would start
-    inside the padding only (torch's `pooling_output_shape`).
+    inside the padding only (torch's `pooling_output_shape`). Python's // floors negative spans as torch's
+    div_rtn does, so a window larger than the input yields 0 or less and is refused.
     """
     effective = [d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=True)]
-    padded = [n + before + after for n, (before, after) in zip(size, padding, strict=True)]
-    if any(f > n for f, n in zip(effective, padded, strict=True)):
-        raise ShapeError(_too_large(size, kernel, dilation, padded))
     out = [_axis_out(*axis, ceil_mode) for axis in zip(size, effective, stride, padding, strict=True)]
+    if min(out) < 1:  # the window does not fit even once (ceil_mode lets it overhang by up to s − 1)
+        padded = [n + before + after for n, (before, after) in zip(size, padding, strict=True)]
+        raise ShapeError(_too_large(size, kernel, dilation, padded))
     return out[0], out[1]
 
 
