@@ -79,6 +79,7 @@ def _torch_shape(module, height, width):
     return (y.shape[2], y.shape[3], y.shape[1]) if min(y.shape) > 0 else None
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel:UserWarning")
 def test_conv_and_pool_agree_with_torch_on_random_settings():
     torch = pytest.importorskip("torch")  # .ci/run installs the CPU wheel: torch==2.13.0
     rng = random.Random(2026)
