@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from difflib import get_close_matches
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -24,10 +24,30 @@ def translate(error: ValidationError, model: type[BaseModel], where: DocPath, su
     """
     details = error.errors()
     misspelt = {
-        _closest(str(d["loc"][-1]), settings_of(model)) for d in details if d["type"] == "extra_forbidden"
+        (d["loc"][:-1], _closest(str(d["loc"][-1]), settings_of(_model_at(model, d["loc"][:-1]))))
+        for d in details
+        if d["type"] == "extra_forbidden"
     }
-    kept = [d for d in details if not (d["type"] == "missing" and d["loc"][-1] in misspelt)]
+    kept = [d for d in details if not (d["type"] == "missing" and (d["loc"][:-1], d["loc"][-1]) in misspelt)]
     return [_problem(detail, model, where, subject) for detail in kept]
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel]:
+    """The nested model that owns the settings at `loc`: conv's ('act',) → Act."""
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        nested = _model_in(field.annotation) if field else None
+        if nested is None:
+            break
+        model = nested
+    return model
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The first model class named in an annotation such as `Act | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next(filter(None, (_model_in(arg) for arg in get_args(annotation))), None)
 
 
 def settings_of(model: type[BaseModel]) -> list[str]:
@@ -48,7 +68,8 @@ def _problem(detail: ErrorDetails, model: type[BaseModel], where: DocPath, subje
     field = ".".join(str(part) for part in loc)
     kind = detail["type"]
     if kind == "extra_forbidden":
-        return _unknown_key(str(loc[-1]), model, (*where, *loc), subject)
+        owner = f"{subject}: {'.'.join(str(part) for part in loc[:-1])}" if loc[:-1] else subject
+        return _unknown_key(str(loc[-1]), _model_at(model, loc[:-1]), (*where, *loc), owner)
     if kind == "missing":
         return Problem(f"{subject}: missing required setting '{field}'", (*where, *loc[:-1]))
     prefix = f"{subject}: {field}" if field else subject
@@ -66,6 +87,7 @@ _EXPECTED = {
     "bool_type": "true or false", "bool_parsing": "true or false",
     "float_type": "a number", "float_parsing": "a number", "string_type": "text",
     "tuple_type": "a list", "list_type": "a list", "dict_type": "a mapping of settings",
+    "model_type": "a mapping of settings", "model_attributes_type": "a mapping of settings",
 }  # fmt: skip
 _SAY_WITH_VALUE = {
     "greater_than",

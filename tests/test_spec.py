@@ -39,6 +39,19 @@ def test_unknown_setting_suggests_the_nearest_and_lists_the_valid_ones():
     assert error.startswith("test.yaml:4:24: dense: unknown setting 'bais' — did you mean 'bias'? (valid: ")
 
 
+def test_an_unknown_setting_of_a_fused_activation_is_checked_against_the_activation():
+    assert errors_of("  - conv: {filters: 2, kernel: 3, act: {fn: leaky_relu, slop: 0.1}}\n") == [
+        "test.yaml:4:57: conv: act: unknown setting 'slop' — did you mean 'slope'? (valid: fn, slope, name, trainable)"
+    ]
+
+
+def test_settings_must_be_a_mapping_or_the_kinds_shorthand():
+    assert errors_of("  - flatten: 3\n  - conv: [3, 3]\n") == [
+        "test.yaml:4:14: flatten: expected a mapping of settings, got 3",
+        "test.yaml:5:11: conv: expected a mapping of settings, got [3, 3]",
+    ]
+
+
 def test_unknown_kind_suggests_the_nearest_and_lists_the_known_ones():
     (error,) = errors_of("  - maxpool: {kernel: 2}\n")
     assert error.startswith(
