@@ -81,10 +81,17 @@ def table(
         Format, typer.Option("--format", "-f", help="How to print the result.")
     ] = Format.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            "--depth", "-d", min=1, help="Show rows at most this many levels deep (1: top level only)."
+        ),
+    ] = None,
 ) -> None:
     """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
     shape = parse_input(input_shape) if input_shape else None
-    report, baseline = _guarded(lambda: table_reports(spec, shape))
+    full, baseline = _guarded(lambda: table_reports(spec, shape))
+    report = full.to_depth(depth)
     if output_format is Format.table and output is None:
         from archcalc.render import to_rich
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 DocPath = tuple[str | int, ...]
 """Where a value sits inside a spec document, e.g. ("layers", 3, "conv", "kernel")."""
 
+Via = tuple[tuple[str, DocPath], ...]
+"""The block uses that led to a layer, outermost first: (block name, where it was used)."""
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -15,6 +18,7 @@ class Problem:
     message: str
     path: DocPath = ()
     on_key: bool = False  # point at the key itself (an unknown key) rather than at its value
+    via: Via = ()  # for a problem inside a block: the uses of blocks that instantiated it
 
 
 @dataclass(frozen=True)

@@ -43,11 +43,14 @@ def to_csv(report: Report) -> str:
     t = report.totals
     total = LayerRow("total", "", "", report.input, report.output, t.params, t.trainable_params, t.buffers,
                      t.macs, t.bias_adds, t.activations)  # fmt: skip
-    lines = [[_csv_value(value) for value in astuple(row)] for row in [*report.rows, total]]
+    lines = [[_csv_value(value) for value in astuple(row)] for row in report.rows]
+    lines.append([*[_csv_value(value) for value in astuple(total)][:-2], "", ""])  # no depth, not a container
     return _csv_text([field.name for field in fields(LayerRow)], lines)
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return format_shape(value) if isinstance(value, tuple) else value
 
 
@@ -68,7 +71,7 @@ def to_rich(report: Report, baseline: Report | None = None) -> RenderableType:
     totals = report.totals
     footers = ("total", "", format_shape(report.output), f"{totals.params:,}", f"{totals.macs:,}")
     table = _rich_table(f"{report.name} — input {format_shape(report.input)}", COLUMNS, footers)
-    for cells in layer_cells(report, baseline):
+    for cells in layer_cells(report, baseline, tree=True):
         table.add_row(*(_styled(cell, show_was=index == OUTPUT_COLUMN) for index, cell in enumerate(cells)))
     summary = Table.grid(padding=(0, 2))
     for label, value in summary_lines(report, baseline):
@@ -76,19 +79,26 @@ def to_rich(report: Report, baseline: Report | None = None) -> RenderableType:
     return Group(table, summary)
 
 
-def layer_cells(report: Report, baseline: Report | None) -> list[list[Cell]]:
-    """Per layer: name, kind, output shape, params, MACs, each with its baseline value if it changed."""
-    before: list[LayerRow | None] = list(baseline.rows) if baseline else [None] * len(report.rows)
+def layer_cells(report: Report, baseline: Report | None, tree: bool = False) -> list[list[Cell]]:
+    """Per layer: name, kind, output shape, params, MACs, each with its baseline value if it changed.
+
+    With `tree`, a name is its last part indented by its depth (`layer3.2.conv1` → `    conv1`).
+    """
+    before = {row.name: row for row in baseline.rows} if baseline else {}
     return [
         [
-            (row.name, None),
+            (_tree_name(row) if tree else row.name, None),
             (f"{row.kind} {row.summary}".rstrip(), None),
-            _versus(lambda r: format_shape(r.output), row, old),
-            _versus(lambda r: f"{r.params:,}", row, old),
-            _versus(lambda r: f"{r.macs:,}", row, old),
+            _versus(lambda r: format_shape(r.output), row, before.get(row.name)),
+            _versus(lambda r: f"{r.params:,}", row, before.get(row.name)),
+            _versus(lambda r: f"{r.macs:,}", row, before.get(row.name)),
         ]
-        for row, old in zip(report.rows, before, strict=True)
+        for row in report.rows
     ]
+
+
+def _tree_name(row: LayerRow) -> str:
+    return "  " * row.depth + row.name.rsplit(".", 1)[-1]
 
 
 def summary_lines(report: Report, baseline: Report | None = None) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from archcalc.shapes import Shape
@@ -21,19 +21,26 @@ BYTES_PER_FP32 = 4
 
 @dataclass(frozen=True)
 class LayerRow:
-    """What one layer takes, makes and costs, for one sample (batch 1)."""
+    """What one layer takes, makes and costs, for one sample (batch 1).
+
+    `name` is the full dotted name (`layer3.2.conv1`); `depth` counts the enclosing composites. A
+    `container` row (a residual block, a branch set, a block's copies) sums the rows beneath it, so totals
+    add up the other rows only.
+    """
 
     name: str
     kind: str
     summary: str
     input: Shape
     output: Shape
-    params: int
-    trainable_params: int
-    buffers: int
-    macs: int
-    bias_adds: int
-    activations: int
+    params: int = 0
+    trainable_params: int = 0
+    buffers: int = 0
+    macs: int = 0
+    bias_adds: int = 0
+    activations: int = 0
+    depth: int = 0
+    container: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,8 @@ class Totals:
 
     @classmethod
     def of(cls, rows: list[LayerRow]) -> Totals:
-        """Sums over the rows; FLOPs = 2·MACs; activations = every layer's output elements."""
+        """Sums over the rows that are not containers; FLOPs = 2·MACs; activations = every output element."""
+        rows = [row for row in rows if not row.container]
         params = sum(row.params for row in rows)
         trainable = sum(row.trainable_params for row in rows)
         macs = sum(row.macs for row in rows)
@@ -77,6 +85,12 @@ class Report:
     output: Shape
     rows: list[LayerRow]
     totals: Totals
+
+    def to_depth(self, depth: int | None) -> Report:
+        """The report with only the rows less than `depth` composites deep (totals unchanged)."""
+        if depth is None:
+            return self
+        return replace(self, rows=[row for row in self.rows if row.depth < depth])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract (see README): exact integers, shapes as [nH, nW, nC] or [n] lists."""

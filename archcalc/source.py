@@ -39,12 +39,20 @@ class SourceMap:
         return None
 
     def diagnostic(self, problem: Problem) -> Diagnostic:
+        """The problem at its file position; inside a block, also where each enclosing block was used."""
         line, col = self.locate(problem.path, problem.on_key) or (0, 0)
-        return Diagnostic(self.filename, line, col, problem.message)
+        uses = [f"in block '{block}' used at {self._where(path)}" for block, path in reversed(problem.via)]
+        message = problem.message + (f" ({'; '.join(uses)})" if uses else "")
+        return Diagnostic(self.filename, line, col, message)
+
+    def _where(self, path: DocPath) -> str:
+        line, col = self.locate(path) or (0, 0)
+        return f"{line}:{col}"
 
     def error(self, problems: list[Problem]) -> SpecError:
-        """One SpecError holding every problem, in file order."""
-        diagnostics = [self.diagnostic(p) for p in problems]
+        """One SpecError holding every problem, in file order; a block's problem once, at its first use."""
+        firsts = {(self.locate(p.path, p.on_key), p.message): p for p in reversed(problems)}
+        diagnostics = [self.diagnostic(p) for p in reversed(firsts.values())]
         return SpecError(sorted(diagnostics, key=lambda d: (d.line, d.col)))
 
 

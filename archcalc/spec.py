@@ -1,7 +1,4 @@
-"""The Spec model and the parsing of a YAML document into it, with every error located in the file.
-
-A layer is written `- kind: {settings}`, `- kind: value` (the kind's shorthand setting) or `- kind` alone.
-"""
+"""The Spec model and the parsing of a YAML document into it, with every error located in the file."""
 
 from __future__ import annotations
 
@@ -10,9 +7,11 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, ValidationError, field_validator
 
-from archcalc.errors import DocPath, Problem
+from archcalc.blocks import parse_blocks
+from archcalc.errors import Problem
 from archcalc.layers import LAYER_KINDS, Layer
-from archcalc.messages import suggest, translate
+from archcalc.messages import translate
+from archcalc.parse import LayerParser, Scope
 from archcalc.shapes import Shape
 from archcalc.source import SourceMap, load_file, load_text
 
@@ -26,6 +25,8 @@ class Spec(BaseModel):
     description: Annotated[str, Strict()] = ""
     input: tuple[Annotated[int, Strict(), Field(gt=0)], ...]
     layers: list[Layer] = Field(min_length=1)
+    blocks: dict[str, Any] = Field(default_factory=dict)
+    """The block definitions as written (their uses are already instantiated in `layers`)."""
 
     _source: SourceMap = PrivateAttr(default_factory=SourceMap)
 
@@ -58,8 +59,11 @@ def parse_spec(data: Any, source: SourceMap) -> Spec:
         raise source.error(
             [Problem(f"a spec is a mapping with 'name', 'input' and 'layers'; found a {found}")]
         )
-    problems: list[Problem] = []
-    layers = _parse_layers(data.get("layers"), ("layers",), problems)
+    blocks, problems = parse_blocks(data.get("blocks"), set(LAYER_KINDS))
+    parser = LayerParser(blocks)
+    items = data.get("layers")
+    layers = parser.layers(items, ("layers",), Scope()) if isinstance(items, list) else items
+    problems += parser.problems
     try:
         spec = Spec.model_validate({**data, "layers": layers})
     except ValidationError as exc:
@@ -71,93 +75,3 @@ def parse_spec(data: Any, source: SourceMap) -> Spec:
         raise source.error(problems)
     spec._source = source
     return spec
-
-
-def _parse_layers(items: Any, path: DocPath, problems: list[Problem]) -> Any:
-    """Parse each item (keeping going after a bad one), then give unnamed layers their names."""
-    if not isinstance(items, list):
-        return items  # let the Spec model report a missing or mistyped list
-    layers = [_parse_layer(item, (*path, index), problems) for index, item in enumerate(items)]
-    parsed = [layer for layer in layers if layer is not None]
-    return _assign_names(parsed, problems)
-
-
-def _parse_layer(item: Any, path: DocPath, problems: list[Problem]) -> Layer | None:
-    split = _split_item(item, path)
-    if isinstance(split, Problem):
-        problems.append(split)
-        return None
-    kind, settings = split
-    layer_class = LAYER_KINDS.get(kind)
-    if layer_class is None:
-        hint = suggest(kind, list(LAYER_KINDS))
-        known = ", ".join(sorted(LAYER_KINDS))
-        problems.append(
-            Problem(f"unknown layer kind '{kind}'{hint} (known kinds: {known})", path, on_key=True)
-        )
-        return None
-    where = (*path, kind) if isinstance(item, dict) else path
-    try:
-        layer = layer_class.model_validate(settings)
-    except ValidationError as exc:
-        problems += translate(exc, layer_class, where, _subject(kind, settings))
-        return None
-    layer._source_path = path
-    return layer
-
-
-def _split_item(item: Any, path: DocPath) -> tuple[str, Any] | Problem:
-    """`- conv: {...}` → ('conv', {...}); `- flatten` → ('flatten', None)."""
-    if isinstance(item, str):
-        return item, None
-    if isinstance(item, dict) and len(item) == 1:
-        kind, settings = next(iter(item.items()))
-        return str(kind), settings
-    if isinstance(item, dict):
-        kinds = [key for key in item if key in LAYER_KINDS]
-        if len(kinds) == 1:
-            others = ", ".join(str(key) for key in item if key != kinds[0])
-            return Problem(
-                f"put {others} inside the {kinds[0]} settings: `- {kinds[0]}: {{{others}: ...}}`", path
-            )
-        keys = ", ".join(str(key) for key in item)
-        return Problem(
-            f"a layer is written `- kind: {{settings}}` with one kind; this one has keys {keys}", path
-        )
-    return Problem(f"a layer is written `- kind: {{settings}}` or `- kind`; got {item!r}", path)
-
-
-def _subject(kind: str, settings: Any) -> str:
-    name = settings.get("name") if isinstance(settings, dict) else None
-    return f"{kind} '{name}'" if isinstance(name, str) else kind
-
-
-def _assign_names(layers: list[Layer], problems: list[Problem]) -> list[Layer]:
-    """Keep the names given; name the others after their kind and rank (conv1, conv2, pool1, …)."""
-    taken: set[str] = set()
-    for layer in layers:
-        if layer.name in taken:
-            message = f"layer name '{layer.name}' is already used by an earlier layer; names must be unique"
-            problems.append(Problem(message, layer.source_path))
-        if layer.name is not None:
-            taken.add(layer.name)
-    counts: dict[str, int] = {}
-    return [
-        layer if layer.name else _renamed(layer, _next_name(layer.kind, counts, taken)) for layer in layers
-    ]
-
-
-def _next_name(kind: str, counts: dict[str, int], taken: set[str]) -> str:
-    """The first free `kind<n>`, counting on from the last one given to this kind; marks it taken."""
-    while True:
-        counts[kind] = counts.get(kind, 0) + 1
-        name = f"{kind}{counts[kind]}"
-        if name not in taken:
-            taken.add(name)
-            return name
-
-
-def _renamed(layer: Layer, name: str) -> Layer:
-    copy = layer.model_copy(update={"name": name})
-    copy._source_path = layer.source_path
-    return copy

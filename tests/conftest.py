@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from archcalc.engine import measure
+from archcalc.engine import analyze
 from archcalc.errors import SpecError
 from archcalc.layers import Layer
 from archcalc.report import LayerRow
@@ -25,8 +25,9 @@ def layer_from(item: str) -> Layer:
 
 
 def row_of(item: str, x: Shape) -> LayerRow:
-    """The engine's row for one layer given its input shape."""
-    return measure(layer_from(item), x)
+    """The engine's row for one layer (simple or composite) given its input shape."""
+    dims = ", ".join(str(d) for d in x)
+    return analyze(spec_from(f"name: t\ninput: [{dims}]\nlayers:\n  - {item}\n")).rows[0]
 
 
 def messages(error: pytest.ExceptionInfo[SpecError]) -> list[str]:

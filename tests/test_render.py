@@ -53,6 +53,8 @@ def test_json_contract():
         "macs",
         "bias_adds",
         "activations",
+        "depth",
+        "container",
     }
     assert document["layers"][0]["output"] == [28, 28, 6]
     assert document["totals"] == {

@@ -55,7 +55,7 @@ def test_settings_must_be_a_mapping_or_the_kinds_shorthand():
 def test_unknown_kind_suggests_the_nearest_and_lists_the_known_ones():
     (error,) = errors_of("  - maxpool: {kernel: 2}\n")
     assert error.startswith(
-        "test.yaml:4:5: unknown layer kind 'maxpool' — did you mean 'pool'? (known kinds: act,"
+        "test.yaml:4:5: unknown layer kind 'maxpool' — did you mean 'pool'? (known kinds and blocks: act,"
     )
 
 
@@ -107,7 +107,7 @@ def test_strings_are_not_numbers_and_booleans_are_not_numbers():
         (
             "name: t\ninput: [3]\nlayers: [flatten]\nlayer: []\n",
             "test.yaml:4:1: spec: unknown setting 'layer' — did you mean 'layers'? (valid: name, description, input,"
-            " layers)",
+            " layers, blocks)",
         ),
     ],
 )

@@ -20,6 +20,42 @@ REFERENCE = {
     "alexnet-torchvision": ((224, 224, 3), (1000,), 61_100_840, 714_188_480, 494_184),
     "vgg16": ((224, 224, 3), (1000,), 138_357_544, 15_470_264_320, 13_556_712),
     "vgg19": ((224, 224, 3), (1000,), 143_667_240, 19_632_062_464, 14_861_288),
+    "resnet18": ((224, 224, 3), (1000,), 11_689_512, 1_814_073_344, 1_000),
+    "resnet34": ((224, 224, 3), (1000,), 21_797_672, 3_663_761_408, 1_000),
+    "resnet50": ((224, 224, 3), (1000,), 25_557_032, 4_089_184_256, 1_000),
+    "resnet101": ((224, 224, 3), (1000,), 44_549_160, 7_801_405_440, 1_000),
+    "resnet152": ((224, 224, 3), (1000,), 60_192_808, 11_513_626_624, 1_000),
+    # ResNet-34 less its three projection shortcuts (1×1 conv + BN at layer2.0, layer3.0, layer4.0):
+    # params 64·128 + 2·128, 128·256 + 2·256, 256·512 + 2·512; MACs 28·28·128·64, 14·14·256·128, 7·7·512·256
+    "plain34": (
+        (224, 224, 3),
+        (1000,),
+        21_797_672 - (8_192 + 256) - (32_768 + 512) - (131_072 + 1_024),
+        3_663_761_408 - 28 * 28 * 128 * 64 - 14 * 14 * 256 * 128 - 7 * 7 * 512 * 256,
+        1_000,
+    ),
+    "googlenet": ((224, 224, 3), (1000,), 6_624_904, 1_498_376_192, 1_000),
+    "darknet53": ((256, 256, 3), (1000,), 41_609_928, 9_285_115_904, 1_000),
+    "resnet1001-cifar": ((32, 32, 3), (10,), 10_327_706, 1_490_995_712, 10),
+    # the course's module: 1×1 64 | 1×1 96 → 3×3 128 | 1×1 16 → 5×5 32 | pool → 1×1 32, with biases
+    "inception-module": (
+        (28, 28, 192),
+        (28, 28, 64 + 128 + 32 + 32),
+        193 * 64 + 193 * 96 + (9 * 96 + 1) * 128 + 193 * 16 + (25 * 16 + 1) * 32 + 193 * 32,
+        28 * 28 * (64 * 192 + 96 * 192 + 128 * 9 * 96 + 16 * 192 + 32 * 25 * 16 + 32 * 192),
+        28 * 28 * (64 + 96 + 128 + 16 + 32 + 32),
+    ),
+    # the two paths of REFERENCE.md's last rows side by side: 5×5 same (153,632) and 1×1 → 5×5 (15,920)
+    "bottleneck-cost": (
+        (28, 28, 192),
+        (28, 28, 64),
+        153_632 + 15_920,
+        120_422_400 + 12_443_648,
+        25_088 + 37_632,
+    ),
+    "conv1x1": ((28, 28, 192), (28, 28, 32), 6_176, 4_816_896, 25_088),
+    "ws-projection": ((128,), (256,), 131_584, 131_072, 512),
+    "ws-zero-pad": ((128,), (256,), 131_584 - 256 * 128, 131_072 - 256 * 128, 512),
 }
 
 
@@ -67,6 +103,41 @@ def test_lenet5_has_the_courses_shapes():
         (84,),
         (10,),
     ]
+
+
+def weight_layers(stem: str) -> list[str]:
+    rows = analyze(load_spec(SPECS / f"{stem}.yaml")).rows
+    return [row.name for row in rows if row.kind in ("conv", "dense")]
+
+
+def test_darknet53_has_53_conv_layers():
+    assert len(weight_layers("darknet53")) == 53
+
+
+def test_resnet1001_has_1004_weight_layers_counting_its_3_projections():
+    names = weight_layers("resnet1001-cifar")
+    assert len(names) == 1 + 3 * 111 * 3 + 3 + 1
+    assert [name for name in names if name.endswith("shortcut")] == [
+        "stage1.0.shortcut",
+        "stage2.0.shortcut",
+        "stage3.0.shortcut",
+    ]
+
+
+def test_resnet50_names_its_layers_like_torchvision():
+    names = weight_layers("resnet50")
+    assert names[:5] == ["conv1", "layer1.0.conv1", "layer1.0.conv2", "layer1.0.conv3", "layer1.0.shortcut"]
+    assert "layer3.5.conv3" in names and "layer3.6.conv1" not in names  # six bottlenecks in layer3
+    assert names[-1] == "dense1"
+
+
+def test_plain34_differs_from_resnet34_by_one_line_besides_its_name():
+    resnet = (SPECS / "resnet34.yaml").read_text().splitlines()
+    plain = (SPECS / "plain34.yaml").read_text().splitlines()
+    assert [line for line in plain if line not in resnet][2:] == [
+        "        plain: true               # the one line that differs from resnet34.yaml"
+    ]
+    assert len(plain) == len(resnet) + 1
 
 
 def test_vgg16_has_16_weight_layers_and_ends_in_7x7x512():

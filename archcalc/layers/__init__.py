@@ -1,6 +1,9 @@
 """Every layer kind, one class each; importing this package fills LAYER_KINDS."""
 
-from archcalc.layers import activation, conv, dense, misc, norm, pool
+from archcalc.layers import activation, branches, composite, conv, dense, misc, norm, pool, residual
 from archcalc.layers.base import LAYER_KINDS, Layer, register
 
-__all__ = ["LAYER_KINDS", "Layer", "activation", "conv", "dense", "misc", "norm", "pool", "register"]
+__all__ = [
+    "LAYER_KINDS", "Layer", "activation", "branches", "composite", "conv", "dense", "misc", "norm", "pool",
+    "register", "residual",
+]  # fmt: skip

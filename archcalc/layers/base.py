@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, Strict, model_validator
 
-from archcalc.errors import DocPath
+from archcalc.errors import DocPath, Via
 from archcalc.shapes import Shape
 
 PositiveInt = Annotated[int, Strict(), Field(gt=0)]
@@ -57,10 +57,18 @@ class Layer(BaseModel):
     trainable: Annotated[bool, Strict()] = True
 
     _source_path: DocPath = PrivateAttr(default=())
+    _via: Via = PrivateAttr(default=())
+    _block: str | None = PrivateAttr(default=None)
+    _label: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
     def _expand_shorthand(cls, data: Any) -> Any:
+        return cls.expand_shorthand(data)
+
+    @classmethod
+    def expand_shorthand(cls, data: Any) -> Any:
+        """Settings as a mapping: nothing becomes {}, a bare value fills the kind's shorthand setting."""
         if data is None:
             return {}
         if cls.shorthand and not isinstance(data, dict):
@@ -71,6 +79,30 @@ class Layer(BaseModel):
     def source_path(self) -> DocPath:
         """Where this layer was written in its spec document (set by the parser)."""
         return self._source_path
+
+    @property
+    def via(self) -> Via:
+        """The block uses that instantiated this layer, outermost first (empty at the top level)."""
+        return self._via
+
+    @property
+    def naming_base(self) -> str:
+        """What an unnamed layer is called after: its block's name for a block use, else its kind."""
+        return self._block or self.kind
+
+    def located(self, path: DocPath, via: Via = ()) -> Self:
+        """This layer, marked as written at `path` and instantiated through `via` (parser bookkeeping)."""
+        self._source_path, self._via = path, via
+        return self
+
+    def labelled(self, block: str, label: str) -> Self:
+        """This layer, marked as the instance of `block` described by `label`, e.g. `basic(width=64)`."""
+        self._block, self._label = block, label
+        return self
+
+    def summary(self) -> str:
+        """The row's description: its settings (or, with none to show, the block use it came from)."""
+        return self.describe() or self._label or ""
 
     def output_shape(self, x: Shape) -> Shape:
         """The shape this layer produces from input shape `x` (raise ShapeError if it cannot)."""

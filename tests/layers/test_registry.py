@@ -18,6 +18,30 @@ EXAMPLES = {
     "act": ("act: tanh", (84,), (84,), 0, 0),
     "dropout": ("dropout: 0.5", (4096,), (4096,), 0, 0),
     "identity": ("identity", (3,), (3,), 0, 0),
+    # the lecture's fully connected block: 128 → 256 → 256 plus a learned Ws of 256×128
+    "residual": (
+        "residual: {body: [dense: 256, dense: 256], shortcut: projection, act: relu}",
+        (128,),
+        (256,),
+        131_584,
+        131_072,
+    ),
+    # a 1×1 conv beside a 3×3 same max-pool, concatenated: (192 + 1)·64 params, 28·28·64·192 MACs
+    "branches": (
+        "branches: {paths: [[conv: {filters: 64, kernel: 1}], [pool: {kernel: 3, stride: 1, padding: 1}]]}",
+        (28, 28, 192),
+        (28, 28, 256),
+        12_352,
+        9_633_792,
+    ),
+    "sequential": (
+        "sequential: [conv: {filters: 6, kernel: 5}, pool: {kernel: 2}]",
+        (32, 32, 1),
+        (14, 14, 6),
+        156,
+        117_600,
+    ),
+    "zero_pad": ("zero_pad: {size: 128, stride: 2}", (56, 56, 64), (28, 28, 128), 0, 0),
 }
 
 

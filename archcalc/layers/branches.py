@@ -1,0 +1,70 @@
+"""Parallel paths from one input, merged by channel concatenation (Inception) or by addition."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from archcalc.errors import ShapeError
+from archcalc.layers.activation import Act
+from archcalc.layers.base import Layer, register
+from archcalc.layers.composite import Composite, PartParser, Walk
+from archcalc.shapes import Shape, format_shape
+
+
+@register
+class Branches(Composite):
+    """Paths that all take the same input; `merge: concat` stacks their channels (every nH×nW must agree,
+    nC' = the sum), `merge: add` adds them (every shape must agree). An empty path passes the input on.
+
+    `paths` is a list (named branch1, branch2, … as in torchvision's Inception) or a mapping of named paths.
+    """
+
+    kind = "branches"
+
+    paths: dict[str, list[Layer]]
+    merge: Literal["concat", "add"] = "concat"
+    act: Act | None = None
+
+    @classmethod
+    def parse_parts(cls, settings: dict[str, Any], parse: PartParser) -> dict[str, Any]:
+        paths = settings.get("paths")
+        if isinstance(paths, list):
+            paths = {
+                f"branch{index + 1}": parse(items, ("paths", index)) for index, items in enumerate(paths)
+            }
+        elif isinstance(paths, dict):
+            paths = {str(key): parse(items, ("paths", key)) for key, items in paths.items()}
+        return settings | {"paths": paths} if paths is not None else settings
+
+    def walk(self, x: Shape, walk: Walk) -> Shape:
+        if not self.paths:
+            raise ShapeError("needs at least one path")
+        outputs = {name: walk.path(name, layers, x) for name, layers in self.paths.items()}
+        y = self._concat(outputs) if self.merge == "concat" else self._add(outputs)
+        walk.merge(self.merge, self.describe(), x, y)
+        return y
+
+    @staticmethod
+    def _concat(outputs: dict[str, Shape]) -> Shape:
+        (first, reference), *others = outputs.items()
+        for name, shape in others:
+            if len(shape) != len(reference) or shape[:-1] != reference[:-1]:
+                raise ShapeError(
+                    f"concat needs equal nH×nW: branch '{name}' gives {format_shape(shape)} "
+                    f"but '{first}' gives {format_shape(reference)}"
+                )
+        return (*reference[:-1], sum(shape[-1] for shape in outputs.values()))
+
+    @staticmethod
+    def _add(outputs: dict[str, Shape]) -> Shape:
+        (first, reference), *others = outputs.items()
+        for name, shape in others:
+            if shape != reference:
+                raise ShapeError(
+                    f"add needs equal shapes: branch '{name}' gives {format_shape(shape)} "
+                    f"but '{first}' gives {format_shape(reference)}"
+                )
+        return reference
+
+    def describe(self) -> str:
+        return f"{len(self.paths)} paths" + (f", {self.act.describe()}" if self.act else "")

@@ -1,0 +1,82 @@
+"""Layers made of layers. The engine walks their parts; each composite says how its parts connect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from pydantic import Field
+
+from archcalc.errors import DocPath
+from archcalc.layers.base import Layer, register
+from archcalc.shapes import Shape
+
+PartParser = Callable[[Any, DocPath], list[Layer]]
+"""Parses a list of layer items found at a path relative to the composite's settings, e.g. ("body",)."""
+
+
+class Walk(Protocol):
+    """What the engine offers a composite while walking it (rows are named under the composite's name)."""
+
+    def run(self, layers: Sequence[Layer], x: Shape, scope: str = "") -> Shape:
+        """Carry `x` through `layers`, their rows named `<composite>.<scope><layer>`; the output shape."""
+        ...
+
+    def path(self, name: str, layers: Sequence[Layer], x: Shape) -> Shape:
+        """Carry `x` through `layers` as a named path with a row of its own (`<composite>.<name>.<layer>`)."""
+        ...
+
+    def part(self, layer: Layer, x: Shape) -> Shape:
+        """Measure a layer the composite builds itself (a projection shortcut); its output shape."""
+        ...
+
+    def merge(self, name: str, summary: str, x: Shape, y: Shape) -> None:
+        """Record a cost-free row where parts join (an add, a concat)."""
+        ...
+
+
+class Composite(Layer):
+    """A layer whose parts are layers. Its own row in the table adds up the rows of its parts."""
+
+    @classmethod
+    def parse_parts(cls, settings: dict[str, Any], parse: PartParser) -> dict[str, Any]:
+        """Settings with every list of layer items replaced by parsed layers (the parser calls this)."""
+        return settings
+
+    def walk(self, x: Shape, walk: Walk) -> Shape:
+        """Carry `x` through the parts with `walk`; the composite's output shape."""
+        raise NotImplementedError
+
+    def summary(self) -> str:
+        """The block use it came from (`basic(width=64, stride=2)`), else its settings; parts show theirs."""
+        return self._label or self.describe()
+
+
+def parse_list_setting(settings: dict[str, Any], key: str, parse: PartParser) -> dict[str, Any]:
+    """`settings` with `settings[key]` parsed as layers when it is a list (else left for validation)."""
+    value = settings.get(key)
+    return settings | {key: parse(value, (key,))} if isinstance(value, list) else settings
+
+
+@register
+class Sequential(Composite):
+    """Layers in a row under one name (`- sequential: {name: features, layers: […]}`), like nn.Sequential.
+
+    A block used with `repeat:` is one too: its copies are named 0, 1, … as torch names them.
+    """
+
+    kind = "sequential"
+    aliases = ("seq",)
+    shorthand = "layers"
+
+    layers: list[Layer] = Field(min_length=1)
+
+    @classmethod
+    def parse_parts(cls, settings: dict[str, Any], parse: PartParser) -> dict[str, Any]:
+        return parse_list_setting(settings, "layers", parse)
+
+    def walk(self, x: Shape, walk: Walk) -> Shape:
+        return walk.run(self.layers, x)
+
+    def describe(self) -> str:
+        return f"{len(self.layers)} layers"

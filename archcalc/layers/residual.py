@@ -1,0 +1,147 @@
+"""The residual block a[l+2] = g(z[l+2] + Ws·a[l]) and the fixed zero-padding Ws."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, Strict
+
+from archcalc.errors import ShapeError
+from archcalc.layers.activation import Act
+from archcalc.layers.base import Layer, PositiveInt, PositivePair, register
+from archcalc.layers.composite import Composite, PartParser, Walk, parse_list_setting
+from archcalc.layers.conv import Conv
+from archcalc.layers.dense import Dense
+from archcalc.shapes import Pair, Shape, format_axes, format_shape
+
+
+@register
+class ZeroPad(Layer):
+    """The fixed shortcut Ws: keep every s-th position, then pad the channels (or a vector) with zeros.
+
+    nH' = ⌊(nH − 1)/s⌋ + 1 (likewise nW'), nC' = `size` ≥ nC; a vector n becomes `size` ≥ n. No parameters.
+    """
+
+    kind = "zero_pad"
+
+    size: PositiveInt
+    stride: PositivePair = (1, 1)
+
+    def output_shape(self, x: Shape) -> Shape:
+        if x[-1] > self.size:
+            raise ShapeError(f"cannot zero-pad {x[-1]} channels down to {self.size}")
+        if len(x) == 1:
+            if self.stride != (1, 1):
+                raise ShapeError("a vector has no positions to subsample: remove 'stride'")
+            return (self.size,)
+        height, width, _ = x
+        return (height - 1) // self.stride[0] + 1, (width - 1) // self.stride[1] + 1, self.size
+
+    def describe(self) -> str:
+        return f"to {self.size}" + (f" s{format_axes(self.stride)}" if self.stride != (1, 1) else "")
+
+
+ShortcutMode = Literal["identity", "projection", "zero_pad", "auto"]
+
+
+@register
+class Residual(Composite):
+    """A residual block (He et al. 2015): a[l+2] = g(z[l+2] + Ws·a[l]), the add before the activation g.
+
+    `shortcut` gives Ws: `identity` (shapes must match), `projection` (a learned 1×1 conv with the body's
+    stride, or for vectors a dense matrix, both without bias; `projection_bn` adds batch norm as torchvision
+    does), `zero_pad` (fixed: subsample and pad with zeros, no parameters), `auto` (identity when shapes
+    match, else projection: torchvision's rule), or a list of layers. `plain: true` drops the shortcut and
+    the add, leaving the plain network of the same depth.
+    """
+
+    kind = "residual"
+
+    body: list[Layer] = Field(min_length=1)
+    shortcut: ShortcutMode | list[Layer] = "identity"
+    projection_bn: Annotated[bool, Strict()] = False
+    act: Act | None = None
+    plain: Annotated[bool, Strict()] = False
+
+    @classmethod
+    def parse_parts(cls, settings: dict[str, Any], parse: PartParser) -> dict[str, Any]:
+        return parse_list_setting(parse_list_setting(settings, "body", parse), "shortcut", parse)
+
+    def walk(self, x: Shape, walk: Walk) -> Shape:
+        z = walk.run(self.body, x)
+        if self.plain:
+            if self.act:
+                walk.merge("act", f"{self.act.describe()} (plain: no shortcut)", z, z)
+            return z
+        if isinstance(self.shortcut, list):
+            self._check_custom(walk.path("shortcut", self.shortcut, x), z)
+            mode = "custom shortcut"
+        else:
+            mode = self._fixed_shortcut(x, z, walk)
+        walk.merge("add", f"{mode}" + (f", {self.act.describe()}" if self.act else ""), z, z)
+        return z
+
+    def _fixed_shortcut(self, x: Shape, z: Shape, walk: Walk) -> str:
+        """Measure the shortcut the mode calls for; the mode used (`auto` resolved)."""
+        mode = self.shortcut if self.shortcut != "auto" else ("identity" if x == z else "projection")
+        if mode == "identity" and x != z:
+            raise ShapeError(self._mismatch(x, z))
+        if mode == "projection":
+            walk.part(self._projection(x, z), x)
+        elif mode == "zero_pad":
+            walk.part(self._zero_pad(x, z), x)
+        return str(mode)
+
+    @staticmethod
+    def _check_custom(shortcut: Shape, z: Shape) -> None:
+        if shortcut != z:
+            raise ShapeError(
+                f"the shortcut gives {format_shape(shortcut)} but the body gives {format_shape(z)}"
+            )
+
+    def _projection(self, x: Shape, z: Shape) -> Layer:
+        """Ws learned: a 1×1 conv with the stride that maps x onto z, or a dense matrix for vectors."""
+        if len(x) == 1 and len(z) == 1:
+            layer: Layer = Dense(name="shortcut", units=z[0], bias=False, bn=self.projection_bn)
+        else:
+            layer = Conv(name="shortcut", filters=z[-1], kernel=1, stride=_stride(x, z), bias=False,
+                         bn=self.projection_bn)  # fmt: skip
+        return layer.located(self.source_path, self.via)
+
+    def _zero_pad(self, x: Shape, z: Shape) -> Layer:
+        stride = (1, 1) if len(x) == 1 else _stride(x, z)
+        return ZeroPad(name="shortcut", size=z[-1], stride=stride).located(self.source_path, self.via)
+
+    def _mismatch(self, x: Shape, z: Shape) -> str:
+        """Why the identity cannot be used, and the two fixes with what each costs."""
+        fixes = []
+        projection = self._projection(x, z)
+        params = projection.param_count(x)
+        if isinstance(projection, Conv):
+            what = f"1×1 conv stride {format_axes(projection.stride)}" + (
+                " + batch norm" if self.projection_bn else ""
+            )
+        else:
+            what = f"{z[0]}×{x[0]} matrix" + (" + batch norm" if self.projection_bn else "")
+        fixes.append(f"'projection' ({what}, {params:,} params)")
+        if z[-1] >= x[-1]:
+            fixes.append("'zero_pad' (0 params)")
+        return f"shortcut {format_shape(x)} vs body {format_shape(z)}: use {' or '.join(fixes)}"
+
+    def describe(self) -> str:
+        shortcut = "custom shortcut" if isinstance(self.shortcut, list) else self.shortcut
+        text = "plain (no shortcut)" if self.plain else f"+ {shortcut}"
+        return text + (f", {self.act.describe()}" if self.act else "")
+
+
+def _stride(x: Shape, z: Shape) -> Pair:
+    """The stride s with ⌊(n − 1)/s⌋ + 1 = n' on both axes (a 1×1 window without padding), the smallest."""
+    if len(x) != len(z):
+        raise ShapeError(f"a shortcut cannot turn {format_shape(x)} into {format_shape(z)}")
+    strides = []
+    for n, target in zip(x[:2], z[:2], strict=True):
+        fitting = [s for s in range(1, n + 1) if (n - 1) // s + 1 == target]
+        if not fitting:
+            raise ShapeError(f"no stride takes a shortcut from {format_shape(x)} to {format_shape(z)}")
+        strides.append(fitting[0])
+    return strides[0], strides[1]
