@@ -50,6 +50,8 @@ class LayerParser:
     def __init__(self, blocks: dict[str, Block]) -> None:
         self.blocks = blocks
         self.problems: list[Problem] = []
+        self._instances: dict[tuple[Any, ...], list[Layer]] = {}
+        """Parsed bodies by (block, arguments, use): the copies of a `repeat` are parsed once."""
 
     def layers(self, items: Any, path: DocPath, scope: Scope) -> list[Layer]:
         """The layers of a list (bad items left out, their problems recorded), every one named."""
@@ -135,14 +137,23 @@ class LayerParser:
         bound, problems = block.bind(arguments, use.where)
         if problems:
             raise self._reject(problems, use.scope)
-        inner = Scope(bound, (*use.scope.via, (block.name, use.path)), (*use.scope.open_blocks, block.name))
-        layers = self.layers(block.body, block.path, inner)
-        if len(layers) != len(block.body):
-            raise _Rejected
+        layers = self._body(use, bound)
         if len(layers) == 1:  # the instance is that layer, under the use's name (torch names it so)
             return layers[0].model_copy(update={"name": name}).labelled(block.name, block.label(bound))
         group = Sequential(name=name, layers=layers).located(use.path, use.scope.via)
         return group.labelled(block.name, block.label(bound))
+
+    def _body(self, use: _Use, bound: dict[str, Any]) -> list[Layer]:
+        """The block's layers parsed with `bound` arguments (layers are immutable, so they can be shared)."""
+        block, scope = use.block, use.scope
+        key = (block.name, repr(sorted(bound.items())), use.path, scope.via)
+        if key not in self._instances:
+            inner = Scope(bound, (*scope.via, (block.name, use.path)), (*scope.open_blocks, block.name))
+            self._instances[key] = self.layers(block.body, block.path, inner)
+        layers = self._instances[key]
+        if len(layers) != len(block.body):
+            raise _Rejected
+        return layers
 
     def _substitute(self, value: Any, env: Env, where: DocPath, subject: str, scope: Scope) -> Any:
         try:

@@ -105,3 +105,30 @@ def test_an_80_column_terminal_shows_every_figure_whole():
     assert "…" not in result.stdout
     listing = runner.invoke(app, ["list"], env={"COLUMNS": "80"}).stdout
     assert "19,632,062,464" in listing and "…" not in listing
+
+
+def test_depth_collapses_the_hierarchy_but_not_the_totals():
+    lines = run("table", "resnet50", "--depth", "1", "-f", "csv").stdout.splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == [
+        "conv1",
+        "pool1",
+        "layer1",
+        "layer2",
+        "layer3",
+        "layer4",
+        "global_pool1",
+        "flatten1",
+        "dense1",
+        "total",
+    ]
+    assert lines[-1].split(",")[5] == "25557032"
+    deeper = run("table", "resnet50", "--depth", "2", "-f", "csv").stdout
+    assert "layer3.5," in deeper and "layer3.5.conv1," not in deeper
+
+
+def test_the_rich_table_shows_the_hierarchy_as_a_tree():
+    result = runner.invoke(app, ["table", "resnet18", "--depth", "3"], env={"COLUMNS": "100"})
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("│ layer2 ") for line in lines)
+    assert any(line.startswith("│   0 ") for line in lines)
+    assert any(line.startswith("│     shortcut ") for line in lines)
