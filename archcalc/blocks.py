@@ -77,22 +77,32 @@ def _definition(key: str, body: Any, path: DocPath, problems: list[Problem]) -> 
             Problem(f"block '{key}': write a block as `name` or `name(arg, arg=default)`", path, on_key=True)
         )
         return None
-    name, arguments = match.group(1), match.group(2)
-    defaults: dict[str, Any] = {}
-    for text in filter(str.strip, (arguments or "").split(",")):
-        argument = _ARGUMENT.match(text)
-        if argument is None or argument.group(1) in RESERVED or argument.group(1) in defaults:
-            reason = (
-                "is reserved"
-                if argument and argument.group(1) in RESERVED
-                else "is not `name` or `name=default`"
-            )
-            reason = "is repeated" if argument and argument.group(1) in defaults else reason
-            problems.append(Problem(f"block '{name}': argument '{text.strip()}' {reason}", path, on_key=True))
-            continue
-        default = argument.group(2)
-        defaults[argument.group(1)] = None if default is None else yaml.safe_load(default)
+    name = match.group(1)
+    defaults = _arguments(name, match.group(2) or "", path, problems)
     if not isinstance(body, list) or not body:
         problems.append(Problem(f"block '{name}': expected a list of layers", path))
         return None
     return Block(name, defaults, body, path)
+
+
+def _arguments(block: str, text: str, path: DocPath, problems: list[Problem]) -> dict[str, Any]:
+    """`width, stride=1` → {"width": None, "stride": 1} (None marks a required argument)."""
+    defaults: dict[str, Any] = {}
+    for part in filter(str.strip, text.split(",")):
+        argument = _ARGUMENT.match(part)
+        name = argument.group(1) if argument else None
+        if argument is None or name in RESERVED or name in defaults:
+            reason = (
+                "is reserved"
+                if name in RESERVED
+                else "is repeated"
+                if name in defaults
+                else "is not `name` or `name=default`"
+            )
+            problems.append(
+                Problem(f"block '{block}': argument '{part.strip()}' {reason}", path, on_key=True)
+            )
+            continue
+        default = argument.group(2)
+        defaults[argument.group(1)] = None if default is None else yaml.safe_load(default)
+    return defaults

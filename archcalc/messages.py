@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from difflib import get_close_matches
 from typing import Any, get_args
 
@@ -17,10 +18,17 @@ def suggest(word: str, choices: list[str]) -> str:
     return f" — did you mean '{close}'?" if close else ""
 
 
-def translate(error: ValidationError, model: type[BaseModel], where: DocPath, subject: str) -> list[Problem]:
+def translate(
+    error: ValidationError,
+    model: type[BaseModel],
+    where: DocPath,
+    subject: str,
+    arguments: Sequence[str] = (),
+) -> list[Problem]:
     """One Problem per Pydantic error, located at `where` + the error's loc within the document.
 
     A missing setting is not reported when an unknown key is a misspelling of it: the suggestion says it all.
+    Inside a block, text where a number belongs is checked against the block's `arguments` for a misspelling.
     """
     details = error.errors()
     misspelt = {
@@ -29,7 +37,7 @@ def translate(error: ValidationError, model: type[BaseModel], where: DocPath, su
         if d["type"] == "extra_forbidden"
     }
     kept = [d for d in details if not (d["type"] == "missing" and (d["loc"][:-1], d["loc"][-1]) in misspelt)]
-    return [_problem(detail, model, where, subject) for detail in kept]
+    return [_problem(detail, model, where, subject, arguments) for detail in kept]
 
 
 def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel]:
@@ -63,7 +71,9 @@ def _closest(word: str, choices: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def _problem(detail: ErrorDetails, model: type[BaseModel], where: DocPath, subject: str) -> Problem:
+def _problem(
+    detail: ErrorDetails, model: type[BaseModel], where: DocPath, subject: str, arguments: Sequence[str]
+) -> Problem:
     loc = tuple(part for part in detail["loc"] if isinstance(part, str | int))
     field = ".".join(str(part) for part in loc)
     kind = detail["type"]
@@ -73,7 +83,7 @@ def _problem(detail: ErrorDetails, model: type[BaseModel], where: DocPath, subje
     if kind == "missing":
         return Problem(f"{subject}: missing required setting '{field}'", (*where, *loc[:-1]))
     prefix = f"{subject}: {field}" if field else subject
-    return Problem(f"{prefix}: {_reason(detail)}", (*where, *loc))
+    return Problem(f"{prefix}: {_reason(detail)}{_argument_hint(detail['input'], arguments)}", (*where, *loc))
 
 
 def _unknown_key(key: str, model: type[BaseModel], path: DocPath, subject: str) -> Problem:
@@ -109,6 +119,11 @@ def _reason(detail: ErrorDetails) -> str:
     if kind in _SAY_WITH_VALUE:
         return f"{detail['msg'][0].lower()}{detail['msg'][1:]}, got {_show(value)}"
     return detail["msg"].removeprefix("Value error, ")
+
+
+def _argument_hint(value: Any, arguments: Sequence[str]) -> str:
+    close = _closest(value, list(arguments)) if isinstance(value, str) else None
+    return f" — did you mean the argument '{close}'?" if close else ""
 
 
 def _literal_hint(value: Any, expected: str) -> str:

@@ -99,7 +99,9 @@ class LayerParser:
         try:
             layer = layer_class.model_validate(settings)
         except ValidationError as exc:
-            raise self._reject(translate(exc, layer_class, where, _subject(kind, settings)), scope) from None
+            arguments = [name for name in scope.env if name != "i"]
+            problems = translate(exc, layer_class, where, _subject(kind, settings), arguments)
+            raise self._reject(problems, scope) from None
         return layer.located(path, scope.via)
 
     def _use(self, block: Block, settings: Any, path: DocPath, where: DocPath, scope: Scope) -> Layer:

@@ -86,6 +86,16 @@ def test_an_unknown_name_in_an_argument_expression():
     ]
 
 
+def test_a_misspelt_argument_in_a_definition_is_pointed_out():
+    definitions = DEFINITIONS.replace(
+        "layers:\n", "  typo(width):\n    - conv: {filters: widht, kernel: 1}\nlayers:\n"
+    )
+    assert errors("  - typo: {width: 8}\n", definitions) == [
+        "test.yaml:10:23: conv: filters: expected a whole number, got 'widht' — did you mean the argument 'width'?"
+        " (in block 'typo' used at 12:5)"
+    ]
+
+
 def test_a_bad_repeat_count():
     assert errors("  - unit: {width: 8, repeat: 0}\n") == [
         "test.yaml:10:30: repeat: expected a whole number ≥ 1, got 0"
