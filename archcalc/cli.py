@@ -90,14 +90,14 @@ def table(
 ) -> None:
     """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
     shape = parse_input(input_shape) if input_shape else None
-    full, baseline = _guarded(lambda: table_reports(spec, shape))
+    full, baseline = guarded(lambda: table_reports(spec, shape))
     report = full.to_depth(depth)
     if output_format is Format.table and output is None:
         from archcalc.render import to_rich
 
-        _show(to_rich(report, baseline))
+        show(to_rich(report, baseline))
     else:
-        _emit(table_text(report, baseline, output_format), output)
+        emit(table_text(report, baseline, output_format), output)
 
 
 def table_text(report: Report, baseline: Report | None, output_format: Format) -> str:
@@ -132,11 +132,11 @@ def list_specs(
     ] = Format.table,
 ) -> None:
     """The built-in specs with their input, output, params and MACs, one line each."""
-    reports = _guarded(builtin_reports)
+    reports = guarded(builtin_reports)
     from archcalc import render
 
     if output_format is Format.table:
-        _show(render.catalog_rich(reports))
+        show(render.catalog_rich(reports))
         return
     renderers: dict[Format, Callable[[dict[str, Report]], str]] = {
         Format.json: render.catalog_json,
@@ -151,7 +151,7 @@ def builtin_reports() -> dict[str, Report]:
     return {name: analyze(load_spec(BUILTIN_DIR / f"{name}.yaml")) for name in builtin_names()}
 
 
-def _guarded(compute: Callable[[], T]) -> T:
+def guarded(compute: Callable[[], T]) -> T:
     """Run `compute`; a SpecError becomes its diagnostics on stderr and exit code 1."""
     try:
         return compute()
@@ -161,7 +161,7 @@ def _guarded(compute: Callable[[], T]) -> T:
         raise typer.Exit(1) from None
 
 
-def _show(renderable: RenderableType) -> None:
+def show(renderable: RenderableType) -> None:
     from rich.console import Console
 
     Console().print(renderable)
@@ -178,7 +178,7 @@ def _rich_text(report: Report, baseline: Report | None) -> str:
     return buffer.getvalue()
 
 
-def _emit(text: str, output: Path | None) -> None:
+def emit(text: str, output: Path | None) -> None:
     """Print, or write to `output` atomically (a temporary file renamed into place: never half a file)."""
     if output is None:
         sys.stdout.write(text)
@@ -202,3 +202,6 @@ def _emit(text: str, output: Path | None) -> None:
 
 def main() -> None:
     app()
+
+
+from archcalc import cli_torch  # noqa: E402, F401  (registers verify, bench and export; imports no torch)

@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import model_validator
 
 from archcalc.layers.base import Layer, register
+from archcalc.layers.kit import Module, TorchKit
+from archcalc.shapes import Shape
 
 ActivationName = Literal[
     "relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
@@ -31,6 +33,9 @@ class Act(Layer):
         if self.slope is not None and self.fn != "leaky_relu":
             raise ValueError(f"'slope' applies to leaky_relu only, not to {self.fn}")
         return self
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.activation(self)
 
     def describe(self) -> str:
         return self.fn if self.slope is None else f"{self.fn}({self.slope:g})"

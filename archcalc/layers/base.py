@@ -8,6 +8,7 @@ from typing import Annotated, Any, ClassVar, Self, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, Strict, model_validator
 
 from archcalc.errors import DocPath, Via
+from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape
 
 PositiveInt = Annotated[int, Strict(), Field(gt=0)]
@@ -123,6 +124,10 @@ class Layer(BaseModel):
     def describe(self) -> str:
         """The settings that matter, in a few characters (shown beside the kind in tables)."""
         return ""
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        """The torch module for this layer, given its input and output shapes (nH×nW×nC)."""
+        raise NotImplementedError(f"layer kind '{self.kind}' has no torch construction")
 
 
 LayerT = TypeVar("LayerT", bound=type[Layer])

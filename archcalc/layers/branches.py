@@ -8,6 +8,7 @@ from archcalc.errors import ShapeError
 from archcalc.layers.activation import Act
 from archcalc.layers.base import Layer, register
 from archcalc.layers.composite import Composite, PartParser, Walk
+from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape, format_shape
 
 
@@ -43,6 +44,10 @@ class Branches(Composite):
         y = self._concat(outputs) if self.merge == "concat" else self._add(outputs)
         walk.merge(self.merge, self.describe(), x, y)
         return y
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        paths = {name: kit.sequence(kit.parts(layers, f"{name}.")) for name, layers in self.paths.items()}
+        return kit.branches(paths, self.merge, self.act)
 
     @staticmethod
     def _concat(outputs: dict[str, Shape]) -> Shape:

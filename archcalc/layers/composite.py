@@ -9,6 +9,7 @@ from pydantic import Field
 
 from archcalc.errors import DocPath
 from archcalc.layers.base import Layer, register
+from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape
 
 PartParser = Callable[[Any, DocPath], list[Layer]]
@@ -77,6 +78,9 @@ class Sequential(Composite):
 
     def walk(self, x: Shape, walk: Walk) -> Shape:
         return walk.run(self.layers, x)
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.sequence(kit.parts(self.layers))
 
     def describe(self) -> str:
         return f"{len(self.layers)} layers"

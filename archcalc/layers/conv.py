@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, model_validator
 from archcalc.errors import ShapeError
 from archcalc.layers.base import NonNegativePair, PositiveInt, PositivePair, pair_of, register
 from archcalc.layers.fused import Fused
+from archcalc.layers.kit import Module, TorchKit
 from archcalc.messages import suggest
 from archcalc.shapes import Pair, Shape, as_volume, format_axes, format_shape, sliding_window
 
@@ -95,6 +96,14 @@ class Conv(Fused):
 
     def bias_adds(self, x: Shape, y: Shape) -> int:
         return y[0] * y[1] * y[2] if self.has_bias else 0
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        nn = kit.nn
+        conv = nn.Conv2d(
+            x[2], self.filters, self.kernel, self.stride, self.padding, self.dilation, self.groups,
+            bias=self.has_bias, padding_mode=self.padding_mode,
+        )  # fmt: skip
+        return kit.fused(conv, nn.BatchNorm2d(self.filters) if self.bn else None, self.act)
 
     def describe(self) -> str:
         text = f"{format_shape(self.kernel)} s{format_axes(self.stride)}"

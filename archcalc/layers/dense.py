@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from archcalc.layers.base import Layer, PositiveInt, register
 from archcalc.layers.fused import Fused
+from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape, as_vector, numel
 
 
@@ -15,6 +16,9 @@ class Flatten(Layer):
 
     def output_shape(self, x: Shape) -> Shape:
         return (numel(x),)
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.nn.Flatten()
 
 
 @register
@@ -45,6 +49,11 @@ class Dense(Fused):
 
     def bias_adds(self, x: Shape, y: Shape) -> int:
         return self.units if self.has_bias else 0
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        nn = kit.nn
+        linear = nn.Linear(x[0], self.units, bias=self.has_bias)
+        return kit.fused(linear, nn.BatchNorm1d(self.units) if self.bn else None, self.act)
 
     def describe(self) -> str:
         return self.fused_suffix().removeprefix(", ")

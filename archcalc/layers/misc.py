@@ -7,6 +7,8 @@ from typing import Annotated
 from pydantic import Field, Strict
 
 from archcalc.layers.base import Layer, register
+from archcalc.layers.kit import Module, TorchKit
+from archcalc.shapes import Shape
 
 
 @register
@@ -19,6 +21,9 @@ class Dropout(Layer):
     p: Annotated[float, Field(ge=0, le=1)] = 0.5
     channels: Annotated[bool, Strict()] = False
 
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.nn.Dropout2d(self.p) if self.channels else kit.nn.Dropout(self.p)
+
     def describe(self) -> str:
         return f"p={self.p:g}" + (", channels" if self.channels else "")
 
@@ -28,3 +33,6 @@ class Identity(Layer):
     """Passes its input through (torch.nn.Identity): a placeholder that keeps a name in the table."""
 
     kind = "identity"
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.nn.Identity()

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import Field, Strict
 
 from archcalc.layers.base import Layer, PositiveInt, register
+from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape
 
 
@@ -32,6 +33,10 @@ class BatchNorm(Layer):
     def buffer_count(self, x: Shape) -> int:
         return 2 * x[-1]
 
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        norm = kit.nn.BatchNorm2d if len(x) == 3 else kit.nn.BatchNorm1d
+        return norm(x[-1], self.eps, self.momentum, self.affine)
+
 
 @register
 class LRN(Layer):
@@ -46,6 +51,9 @@ class LRN(Layer):
     alpha: float = 1e-4
     beta: float = 0.75
     k: float = 1.0
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.nn.LocalResponseNorm(self.size, self.alpha, self.beta, self.k)
 
     def describe(self) -> str:
         return f"size {self.size}"

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Strict, model_validator
 
 from archcalc.layers.base import Layer, NonNegativePair, PositiveInt, PositivePair, register
+from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape, as_volume, format_axes, format_shape, sliding_window
 
 PoolOp = Literal["max", "avg"]
@@ -57,6 +58,13 @@ class Pool(Layer):
         )
         return (*out, channels)
 
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        nn, stride = kit.nn, self.stride or self.kernel
+        if self.op == "max":
+            return nn.MaxPool2d(self.kernel, stride, self.padding, self.dilation, ceil_mode=self.ceil_mode)
+        return nn.AvgPool2d(self.kernel, stride, self.padding, self.ceil_mode, self.count_include_pad,
+                            self.divisor_override)  # fmt: skip
+
     def describe(self) -> str:
         text = f"{self.op} {format_shape(self.kernel)} s{format_axes(self.stride or self.kernel)}"
         if self.padding != (0, 0):
@@ -78,6 +86,9 @@ class GlobalPool(Layer):
     def output_shape(self, x: Shape) -> Shape:
         return (1, 1, as_volume(x)[2])
 
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.nn.AdaptiveMaxPool2d(1) if self.op == "max" else kit.nn.AdaptiveAvgPool2d(1)
+
     def describe(self) -> str:
         return self.op
 
@@ -93,6 +104,10 @@ class AdaptivePool(Layer):
 
     def output_shape(self, x: Shape) -> Shape:
         return (*self.output, as_volume(x)[2])
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        pool = kit.nn.AdaptiveMaxPool2d if self.op == "max" else kit.nn.AdaptiveAvgPool2d
+        return pool(self.output)
 
     def describe(self) -> str:
         return f"{self.op} to {format_shape(self.output)}"

@@ -12,6 +12,7 @@ from archcalc.layers.base import Layer, PositiveInt, PositivePair, register
 from archcalc.layers.composite import Composite, PartParser, Walk, parse_list_setting
 from archcalc.layers.conv import Conv
 from archcalc.layers.dense import Dense
+from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Pair, Shape, format_axes, format_shape
 
 
@@ -36,6 +37,9 @@ class ZeroPad(Layer):
             return (self.size,)
         height, width, _ = x
         return (height - 1) // self.stride[0] + 1, (width - 1) // self.stride[1] + 1, self.size
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.zero_pad(self.size, self.stride)
 
     def describe(self) -> str:
         return f"to {self.size}" + (f" s{format_axes(self.stride)}" if self.stride != (1, 1) else "")
@@ -83,14 +87,30 @@ class Residual(Composite):
 
     def _fixed_shortcut(self, x: Shape, z: Shape, walk: Walk) -> str:
         """Measure the shortcut the mode calls for; the mode used (`auto` resolved)."""
-        mode = self.shortcut if self.shortcut != "auto" else ("identity" if x == z else "projection")
+        mode, shortcut = self._shortcut_layer(x, z)
+        if shortcut is not None:
+            walk.part(shortcut, x)
+        return mode
+
+    def _shortcut_layer(self, x: Shape, z: Shape) -> tuple[str, Layer | None]:
+        """The fixed shortcut's mode (`auto` resolved) and its layer (None for the identity)."""
+        mode = self.shortcut if isinstance(self.shortcut, str) else "custom"
+        if mode == "auto":
+            mode = "identity" if x == z else "projection"
         if mode == "identity" and x != z:
             raise ShapeError(self._mismatch(x, z))
         if mode == "projection":
-            walk.part(self._projection(x, z), x)
-        elif mode == "zero_pad":
-            walk.part(self._zero_pad(x, z), x)
-        return str(mode)
+            return mode, self._projection(x, z)
+        return mode, self._zero_pad(x, z) if mode == "zero_pad" else None
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        body = kit.parts(self.body)
+        if self.plain:
+            return kit.residual(body, None, self.act, add=False)
+        if isinstance(self.shortcut, list):
+            return kit.residual(body, kit.sequence(kit.parts(self.shortcut, "shortcut.")), self.act, add=True)
+        shortcut = self._shortcut_layer(x, y)[1]
+        return kit.residual(body, shortcut and shortcut.to_torch(x, y, kit), self.act, add=True)
 
     @staticmethod
     def _check_custom(shortcut: Shape, z: Shape) -> None:

@@ -1,0 +1,172 @@
+"""Build a spec as a torch nn.Module whose module names are the table's layer names.
+
+Each layer kind builds itself (`Layer.to_torch`) from the kit below: torch.nn plus the four modules archcalc
+adds, for fused conv/dense + batch norm + activation, residual adds, branch merges and zero-padding.
+Shapes come from the engine's rows, so torch sees exactly the shapes archcalc computed.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+from torch import nn
+
+from archcalc.layers import Layer
+from archcalc.layers.activation import Act
+from archcalc.report import LayerRow, Report
+from archcalc.shapes import Pair, Shape
+from archcalc.spec import Spec
+
+ACTIVATIONS: dict[str, Any] = {
+    "relu": nn.ReLU, "relu6": nn.ReLU6, "elu": nn.ELU, "selu": nn.SELU, "celu": nn.CELU, "gelu": nn.GELU,
+    "silu": nn.SiLU, "mish": nn.Mish, "softplus": nn.Softplus, "sigmoid": nn.Sigmoid,
+    "hardsigmoid": nn.Hardsigmoid, "hardswish": nn.Hardswish, "tanh": nn.Tanh,
+}  # fmt: skip
+
+
+class Model(nn.Sequential):
+    """A spec built for torch: its top-level layers in order, each under its table name."""
+
+
+class Fused(nn.Module):
+    """A conv or dense layer, then its fused batch norm and activation (children conv|linear, bn, act)."""
+
+    def __init__(self, core: Any, bn: Any | None, act: Any | None) -> None:
+        super().__init__()
+        named = [("linear" if isinstance(core, nn.Linear) else "conv", core), ("bn", bn), ("act", act)]
+        self.stages = tuple(module for _, module in named if module is not None)
+        for name, module in named:
+            if module is not None:
+                self.add_module(name, module)
+
+    def forward(self, x: Any) -> Any:
+        for stage in self.stages:
+            x = stage(x)
+        return x
+
+
+class Merge(nn.Module):
+    """Where paths join: the sum or the channel concatenation of its inputs, then the activation."""
+
+    def __init__(self, how: str, act: Any | None) -> None:
+        super().__init__()
+        self.how = how
+        self.act = act
+
+    def forward(self, *inputs: Any) -> Any:
+        y = torch.cat(inputs, dim=1) if self.how == "concat" else sum(inputs[1:], inputs[0])
+        return y if self.act is None else self.act(y)
+
+
+class Residual(nn.Module):
+    """act(body(x) + shortcut(x)): the body's layers, `shortcut` (absent: identity), and the merge `add`."""
+
+    def __init__(self, body: list[tuple[str, Any]], shortcut: Any | None, act: Any | None, add: bool) -> None:
+        super().__init__()
+        for name, module in body:
+            self.add_module(name, module)
+        if shortcut is not None:
+            self.add_module("shortcut", shortcut)
+        merge = Merge("add", act) if add else act  # plain: no add, only the activation (if any)
+        if merge is not None:
+            self.add_module("add" if add else "act", merge)
+        self.steps = (tuple(module for _, module in body), shortcut, merge, add)
+
+    def forward(self, x: Any) -> Any:
+        body, shortcut, merge, add = self.steps
+        z = x
+        for layer in body:
+            z = layer(z)
+        if add and merge is not None:
+            return merge(z, x if shortcut is None else shortcut(x))
+        return z if merge is None else merge(z)
+
+
+class Branches(nn.Module):
+    """Named paths from one input, joined by a Merge named after how it joins (concat or add)."""
+
+    def __init__(self, paths: Mapping[str, Any], how: str, act: Any | None) -> None:
+        super().__init__()
+        for name, module in paths.items():
+            self.add_module(name, module)
+        merge = Merge(how, act)
+        self.add_module(how, merge)
+        self.steps = (tuple(paths.values()), merge)
+
+    def forward(self, x: Any) -> Any:
+        paths, merge = self.steps
+        return merge(*(path(x) for path in paths))
+
+
+class ZeroPad(nn.Module):
+    """The fixed shortcut: every s-th position, then zeros up to `size` channels (or vector entries)."""
+
+    def __init__(self, size: int, stride: Pair) -> None:
+        super().__init__()
+        self.size, self.stride = size, stride
+
+    def forward(self, x: Any) -> Any:
+        if x.dim() == 4:
+            x = x[:, :, :: self.stride[0], :: self.stride[1]]
+            return nn.functional.pad(x, (0, 0, 0, 0, 0, self.size - x.shape[1]))
+        return nn.functional.pad(x, (0, self.size - x.shape[1]))
+
+
+class Kit:
+    """The TorchKit handed to Layer.to_torch, knowing the engine's rows so parts get their shapes."""
+
+    nn: Any = nn
+
+    def __init__(self, rows: Mapping[str, LayerRow], prefix: str = "") -> None:
+        self.rows, self.prefix = rows, prefix
+
+    def parts(self, layers: Sequence[Layer], scope: str = "") -> list[tuple[str, Any]]:
+        built = []
+        for layer in layers:
+            name = f"{self.prefix}{scope}{layer.name}"
+            row = self.rows[name]
+            built.append((str(layer.name), layer.to_torch(row.input, row.output, Kit(self.rows, f"{name}."))))
+        return built
+
+    def activation(self, act: Act) -> Any:
+        if act.fn == "leaky_relu":
+            return nn.LeakyReLU(0.01 if act.slope is None else act.slope)
+        if act.fn in ("softmax", "log_softmax"):
+            return (nn.Softmax if act.fn == "softmax" else nn.LogSoftmax)(dim=1)
+        return ACTIVATIONS[act.fn]()
+
+    def fused(self, core: Any, bn: Any | None, act: Act | None) -> Any:
+        if bn is None and act is None:
+            return core
+        return Fused(core, bn, act and self.activation(act))
+
+    def sequence(self, parts: list[tuple[str, Any]]) -> Any:
+        return nn.Sequential(OrderedDict(parts))
+
+    def residual(self, body: list[tuple[str, Any]], shortcut: Any | None, act: Act | None, add: bool) -> Any:
+        return Residual(body, shortcut, act and self.activation(act), add)
+
+    def branches(self, paths: Mapping[str, Any], merge: str, act: Act | None) -> Any:
+        return Branches(paths, merge, act and self.activation(act))
+
+    def zero_pad(self, size: int, stride: Pair) -> Any:
+        return ZeroPad(size, stride)
+
+
+def build(spec: Spec, report: Report) -> Any:
+    """The spec as a Model; `report` is the engine's analysis of it (at the input it will be run with)."""
+    rows = {row.name: row for row in report.rows}
+    return Model(OrderedDict(Kit(rows).parts(spec.layers)))
+
+
+def nchw(shape: Shape, batch: int = 1) -> tuple[int, ...]:
+    """A tensor shape for torch: (batch, C, H, W) for a volume nH×nW×nC, (batch, n) for a vector."""
+    return (batch, shape[2], shape[0], shape[1]) if len(shape) == 3 else (batch, *shape)
+
+
+def hwc(shape: Sequence[int]) -> Shape:
+    """The course's notation for one sample of a torch tensor shape (batch dropped)."""
+    return (shape[2], shape[3], shape[1]) if len(shape) == 4 else tuple(shape[1:])

@@ -1,0 +1,47 @@
+"""What a layer kind needs to build itself in torch, handed to `Layer.to_torch` by the torch backend.
+
+Layer kinds never import torch: they receive this kit (torch.nn, plus the few modules archcalc adds), so
+that each kind's torch construction sits next to its shape rule while torch stays an optional import.
+Shapes stay nH×nW×nC here; the modules themselves work in torch's NCHW.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from archcalc.shapes import Pair
+
+if TYPE_CHECKING:
+    from archcalc.layers.activation import Act
+    from archcalc.layers.base import Layer
+
+Module = Any
+"""A torch.nn.Module (typed loosely: torch is not imported outside archcalc.backends)."""
+
+
+class TorchKit(Protocol):
+    nn: Any
+    """torch.nn itself."""
+
+    def parts(self, layers: Sequence[Layer], scope: str = "") -> list[tuple[str, Module]]:
+        """Build `layers` (the parts of the layer being built), named as in the table."""
+        ...
+
+    def activation(self, act: Act) -> Module: ...
+
+    def fused(self, core: Module, bn: Module | None, act: Act | None) -> Module:
+        """`core`, or core → batch norm → activation as one module with children core, bn, act."""
+        ...
+
+    def sequence(self, parts: list[tuple[str, Module]]) -> Module: ...
+
+    def residual(
+        self, body: list[tuple[str, Module]], shortcut: Module | None, act: Act | None, add: bool
+    ) -> Module:
+        """act(body(x) + shortcut(x)); shortcut None is the identity; add False drops the shortcut (plain)."""
+        ...
+
+    def branches(self, paths: Mapping[str, Module], merge: str, act: Act | None) -> Module: ...
+
+    def zero_pad(self, size: int, stride: Pair) -> Module: ...

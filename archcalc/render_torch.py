@@ -1,0 +1,138 @@
+"""Text for the torch commands' results: the verification table and the benchmark table, JSON and CSV.
+
+Plain records in, text out; torch is never imported here (the records come from archcalc.backends).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from typing import TYPE_CHECKING
+
+from archcalc.shapes import format_shape
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from archcalc.backends.bench import BenchResult
+    from archcalc.backends.verify import Check, Verification
+
+BENCH_FIELDS = ("batch", "status", "iterations", "median_ms", "p10_ms", "p90_ms", "samples_per_s",
+                "peak_memory_bytes", "achieved_flops_per_s", "mfu")  # fmt: skip
+CONTEXT_FIELDS = (
+    "name",
+    "device",
+    "device_name",
+    "torch_version",
+    "dtype",
+    "layout",
+    "compile",
+    "mode",
+    "threads",
+)
+
+
+def verification_rich(result: Verification, everything: bool = False) -> RenderableType:
+    """Pass/fail per layer (only the failures unless `everything`), then the verdict."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    title = f"{result.name} — archcalc vs torch {result.torch_version}, input {format_shape(result.input)}"
+    table = Table(
+        title=title, caption="FLOPs = 2 × MACs on both sides (torch.utils.flop_counter.FlopCounterMode)"
+    )
+    for column in (
+        "layer",
+        "output: archcalc / torch",
+        "params: archcalc / torch",
+        "FLOPs: archcalc / torch",
+        "",
+    ):
+        table.add_column(column, justify="left" if column.startswith(("layer", "output")) else "right")
+    shown = [*result.checks, result.total] if everything else [*result.failures, result.total]
+    for check in shown:
+        table.add_row(*_cells(check))
+    checked = len(result.checks) + 1
+    verdict = (f"all {checked} checks agree: shapes, params and FLOPs" if result.ok
+               else f"{len(result.failures)} of {checked} checks disagree")  # fmt: skip
+    return Group(table, Text(verdict, style="green" if result.ok else "bold red"))
+
+
+def _cells(check: Check) -> list[str]:
+    def pair(ours: str, theirs: str) -> str:
+        return ours if ours == theirs else f"{ours} / {theirs}"
+
+    return [
+        check.name,
+        pair(
+            format_shape(check.shape), format_shape(check.torch_shape) if check.torch_shape else "no module"
+        ),
+        pair(f"{check.params:,}", f"{check.torch_params:,}"),
+        pair(f"{check.flops:,}", f"{check.torch_flops:,}"),
+        "ok" if check.ok else "MISMATCH",
+    ]
+
+
+def verification_json(result: Verification) -> str:
+    record = {
+        "name": result.name,
+        "input": list(result.input),
+        "torch_version": result.torch_version,
+        "ok": result.ok,
+        "total": _check_dict(result.total),
+        "layers": [_check_dict(check) for check in result.checks],
+    }
+    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+
+
+def _check_dict(check: Check) -> dict[str, object]:
+    record = asdict(check) | {"ok": check.ok}
+    record["shape"], record["torch_shape"] = list(check.shape), list(check.torch_shape)
+    return record
+
+
+def bench_rich(result: BenchResult) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    compiled = "on" if result.compile else "off"
+    context = (f"{result.device} ({result.device_name}), torch {result.torch_version}, {result.dtype}, "
+               f"{result.layout}, compile {compiled}, {result.threads} threads, {result.mode}")  # fmt: skip
+    table = Table(title=f"{result.name} — {result.mode} benchmark", caption=context)
+    for column in ("batch", "median ms", "p10–p90 ms", "samples/s", "peak memory", "achieved FLOP/s", "MFU"):
+        table.add_column(column, justify="right")
+    for row in result.rows:
+        if row.status != "ok":
+            table.add_row(str(row.batch), row.status, "", "", "", "", "")
+            continue
+        mfu = "—" if row.mfu is None else f"{100 * row.mfu:.1f}%"
+        table.add_row(str(row.batch), f"{row.median_ms:.3f}", f"{row.p10_ms:.3f}–{row.p90_ms:.3f}",
+                      f"{row.samples_per_s:,.1f}", _bytes(row.peak_memory_bytes),
+                      f"{row.achieved_flops_per_s / 1e9:,.2f} G", mfu)  # fmt: skip
+    flops = f"FLOPs per sample (engine, = 2 × MACs): {result.flops_per_sample:,}"
+    flops += "; training counts 3 × forward" if result.mode == "train" else ""
+    notes = [flops] + (["interrupted: the rows above are what was measured"] if result.interrupted else [])
+    return Group(table, *(Text(note) for note in notes))
+
+
+def bench_json(result: BenchResult) -> str:
+    return json.dumps(asdict(result), indent=2) + "\n"
+
+
+def bench_csv(result: BenchResult) -> str:
+    """One line per batch size, each with the run's context (device, torch, dtype, …)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*CONTEXT_FIELDS, "flops_per_sample", *BENCH_FIELDS])
+    context = [getattr(result, name) for name in CONTEXT_FIELDS] + [result.flops_per_sample]
+    for row in result.rows:
+        writer.writerow(context + [getattr(row, name) for name in BENCH_FIELDS])
+    return buffer.getvalue()
+
+
+def _bytes(count: int) -> str:
+    return f"{count / 2**20:,.1f} MiB"
