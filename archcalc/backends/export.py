@@ -70,8 +70,11 @@ def _write_onnx(model: Any, example: Any, path: Path) -> int:
 
 
 def _write_torchscript(model: Any, example: Any, path: Path) -> int:
-    torch.jit.trace(model, example).save(str(path))  # type: ignore[no-untyped-call]
-    loaded = torch.jit.load(str(path))  # type: ignore[no-untyped-call]
+    """TorchScript is deprecated in recent torch but still what many deployment tools load."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        torch.jit.trace(model, example).save(str(path))  # type: ignore[no-untyped-call]
+        loaded = torch.jit.load(str(path))  # type: ignore[no-untyped-call]
     return sum(parameter.numel() for parameter in loaded.parameters())
 
 

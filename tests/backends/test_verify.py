@@ -1,0 +1,42 @@
+"""torch agrees with the engine on every shipped spec: every layer's shape, params and FLOPs (= 2 × MACs)."""
+
+from pathlib import Path
+
+import pytest
+
+from archcalc.backends.verify import verify
+from archcalc.spec import load_spec
+from tests.conftest import spec_from
+
+SPECS = Path(__file__).parent.parent.parent / "specs"
+
+
+@pytest.mark.parametrize("stem", sorted(path.stem for path in SPECS.glob("*.yaml")))
+def test_torch_agrees_with_the_engine(stem):
+    result = verify(load_spec(SPECS / f"{stem}.yaml"))
+    assert result.failures == []
+    assert result.total.torch_flops == result.total.flops  # FlopCounterMode: 2 per multiply-accumulate
+
+
+def test_resnet50_matches_the_flop_counter_figure_from_reference():
+    result = verify(load_spec(SPECS / "resnet50.yaml"))
+    assert (
+        result.total.torch_flops == 8_178_368_512
+    )  # REFERENCE.md: FlopCounterMode on torchvision's ResNet-50
+
+
+def test_a_disagreement_is_reported_not_skipped(monkeypatch):
+    from archcalc.layers.dense import Dense
+
+    monkeypatch.setattr(Dense, "param_count", lambda self, x: 7)  # the engine now miscounts dense layers
+    result = verify(spec_from("name: t\ninput: [4]\nlayers:\n  - dense: 3\n"))
+    assert not result.ok
+    assert [(check.name, check.params, check.torch_params) for check in result.failures] == [
+        ("dense1", 7, 15),
+        ("total", 7, 15),
+    ]
+
+
+def test_an_input_override_is_verified_at_that_size():
+    result = verify(load_spec(SPECS / "alexnet.yaml"), (224, 224, 3))
+    assert result.ok and result.input == (224, 224, 3)
