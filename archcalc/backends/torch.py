@@ -25,6 +25,7 @@ ACTIVATIONS: dict[str, Any] = {
     "silu": nn.SiLU, "mish": nn.Mish, "softplus": nn.Softplus, "sigmoid": nn.Sigmoid,
     "hardsigmoid": nn.Hardsigmoid, "hardswish": nn.Hardswish, "tanh": nn.Tanh,
 }  # fmt: skip
+INPLACE = {"relu", "relu6", "elu", "selu", "celu", "silu", "mish", "hardsigmoid", "hardswish"}
 
 
 class Model(nn.Sequential):
@@ -131,26 +132,29 @@ class Kit:
             built.append((str(layer.name), layer.to_torch(row.input, row.output, Kit(self.rows, f"{name}."))))
         return built
 
-    def activation(self, act: Act) -> Any:
+    def activation(self, act: Act, inplace: bool = False) -> Any:
+        """The activation module; `inplace` where it follows an op whose output nothing else reads."""
         if act.fn == "leaky_relu":
-            return nn.LeakyReLU(0.01 if act.slope is None else act.slope)
+            return nn.LeakyReLU(0.01 if act.slope is None else act.slope, inplace=inplace)
         if act.fn in ("softmax", "log_softmax"):
             return (nn.Softmax if act.fn == "softmax" else nn.LogSoftmax)(dim=1)
-        return ACTIVATIONS[act.fn]()
+        module = ACTIVATIONS[act.fn]
+        return module(inplace=True) if inplace and act.fn in INPLACE else module()
 
     def fused(self, core: Any, bn: Any | None, act: Act | None) -> Any:
         if bn is None and act is None:
             return core
-        return Fused(core, bn, act and self.activation(act))
+        return Fused(core, bn, act and self.activation(act, inplace=True))
 
     def sequence(self, parts: list[tuple[str, Any]]) -> Any:
         return nn.Sequential(OrderedDict(parts))
 
     def residual(self, body: list[tuple[str, Any]], shortcut: Any | None, act: Act | None, add: bool) -> Any:
-        return Residual(body, shortcut, act and self.activation(act), add)
+        return Residual(body, shortcut, act and self.activation(act, inplace=add), add)
 
     def branches(self, paths: Mapping[str, Any], merge: str, act: Act | None) -> Any:
-        return Branches(paths, merge, act and self.activation(act))
+        fresh = merge == "concat" or len(paths) > 1  # a lone added path is not a new tensor: no in-place act
+        return Branches(paths, merge, act and self.activation(act, inplace=fresh))
 
     def zero_pad(self, size: int, stride: Pair) -> Any:
         return ZeroPad(size, stride)
