@@ -5,10 +5,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-INSTALL_HINT = (
-    "PyTorch is not installed: `pip install 'archcalc[torch]'` adds it "
-    "(the CPU-only wheel: pip install torch --index-url https://download.pytorch.org/whl/cpu)"
-)
+INSTALL_HINT = "PyTorch is not installed: `pip install 'archcalc[torch]'` adds it (a CPU-only build is enough)"
 
 
 class TorchMissing(Exception):

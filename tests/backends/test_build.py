@@ -78,3 +78,26 @@ def test_module_names_read_like_the_table():
         "stage.1.add",
     } <= names
     assert {row.name for row in report.rows} <= names
+
+
+def test_in_place_activations_never_touch_an_input_another_path_reads():
+    # the branch's lone added path is the input itself: its relu must not change what the shortcut adds
+    text = ("name: t\ninput: [6]\nlayers:\n  - residual:\n      body:\n"
+            "        - branches: {merge: add, paths: [[]], act: relu}\n")  # fmt: skip
+    spec = spec_from(text)
+    model = build(spec, analyze(spec)).eval()
+    x = torch.tensor([[-2.0, -1.0, 0.0, 1.0, 2.0, 3.0]])
+    with torch.no_grad():
+        y = model(x.clone())
+    assert torch.equal(y, torch.relu(x) + x)
+
+
+def test_a_residual_block_computes_g_of_body_plus_shortcut():
+    spec = spec_from(
+        "name: t\ninput: [4]\nlayers:\n  - residual:\n      body: [dense: {units: 4, bias: false}]\n      act: relu\n"
+    )
+    model = build(spec, analyze(spec)).eval()
+    weight = model.residual1.dense1.weight
+    x = torch.randn(3, 4)
+    with torch.no_grad():
+        assert torch.allclose(model(x.clone()), torch.relu(x @ weight.T + x))
