@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-INSTALL_HINT = "PyTorch is not installed: `pip install 'archcalc[torch]'` adds it (a CPU-only build is enough)"
+INSTALL_HINT = "PyTorch is not installed: `pip install 'archcalc[torch]'` adds it (a CPU-only build will do)"
 
 
 class TorchMissing(Exception):
