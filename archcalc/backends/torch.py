@@ -14,6 +14,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from archcalc.engine import analyze
 from archcalc.layers import Layer
 from archcalc.layers.activation import Act
 from archcalc.report import LayerRow, Report
@@ -160,9 +161,10 @@ class Kit:
         return ZeroPad(size, stride)
 
 
-def build(spec: Spec, report: Report) -> Any:
-    """The spec as a Model; `report` is the engine's analysis of it (at the input it will be run with)."""
-    rows = {row.name: row for row in report.rows}
+def build(spec: Spec, report: Report | None = None) -> Any:
+    """The spec as a Model; `report` is the engine's analysis of it at the input it will run with
+    (by default, the spec's own)."""
+    rows = {row.name: row for row in (report or analyze(spec)).rows}
     return Model(OrderedDict(Kit(rows).parts(spec.layers)))
 
 

@@ -101,3 +101,8 @@ def test_a_residual_block_computes_g_of_body_plus_shortcut():
     x = torch.randn(3, 4)
     with torch.no_grad():
         assert torch.allclose(model(x.clone()), torch.relu(x @ weight.T + x))
+
+
+def test_build_needs_only_the_spec():
+    model = build(spec_from("name: t\ninput: [4]\nlayers:\n  - dense: 2\n"))
+    assert model(torch.zeros(1, 4)).shape == (1, 2)
