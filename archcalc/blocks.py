@@ -32,15 +32,17 @@ class Block:
 
     def bind(self, arguments: dict[str, Any], use: DocPath) -> tuple[dict[str, Any], list[Problem]]:
         """The block's environment for one use: defaults overridden by the arguments given."""
+        known = ", ".join(self.defaults) or "none"
         problems = [
             Problem(f"block '{self.name}' has no argument '{key}'{suggest(key, list(self.defaults))}"
-                    f" (arguments: {', '.join(self.defaults) or 'none'})", (*use, key), on_key=True)
+                    f" (arguments: {known})", (*use, key), on_key=True, code="AC013")
             for key in arguments if key not in self.defaults
         ]  # fmt: skip
         env = {key: value for key, value in self.defaults.items() if value is not None} | arguments
         missing = [key for key in self.defaults if env.get(key) is None]
         if missing:
-            problems.append(Problem(f"block '{self.name}' needs {', '.join(repr(m) for m in missing)}", use))
+            needs = ", ".join(repr(m) for m in missing)
+            problems.append(Problem(f"block '{self.name}' needs {needs}", use, code="AC013"))
         return env, problems
 
     def label(self, env: dict[str, Any]) -> str:
@@ -55,7 +57,7 @@ def parse_blocks(raw: Any, reserved_kinds: set[str]) -> tuple[dict[str, Block], 
     problems: list[Problem] = []
     if not isinstance(raw, dict):
         return blocks, [] if raw is None else [
-            Problem("blocks: expected a mapping of block definitions", ("blocks",))
+            Problem("blocks: expected a mapping of block definitions", ("blocks",), code="AC016")
         ]
     for key, body in raw.items():
         path = ("blocks", key)
@@ -63,7 +65,12 @@ def parse_blocks(raw: Any, reserved_kinds: set[str]) -> tuple[dict[str, Block], 
         if block and (block.name in reserved_kinds or block.name in blocks):
             what = "a layer kind" if block.name in reserved_kinds else "defined twice"
             problems.append(
-                Problem(f"block name '{block.name}' is {what}; choose another name", path, on_key=True)
+                Problem(
+                    f"block name '{block.name}' is {what}; choose another name",
+                    path,
+                    on_key=True,
+                    code="AC016",
+                )
             )
         elif block:
             blocks[block.name] = block
@@ -74,13 +81,18 @@ def _definition(key: str, body: Any, path: DocPath, problems: list[Problem]) -> 
     match = _SIGNATURE.match(key)
     if match is None:
         problems.append(
-            Problem(f"block '{key}': write a block as `name` or `name(arg, arg=default)`", path, on_key=True)
+            Problem(
+                f"block '{key}': write a block as `name` or `name(arg, arg=default)`",
+                path,
+                on_key=True,
+                code="AC016",
+            )
         )
         return None
     name = match.group(1)
     defaults = _arguments(name, match.group(2) or "", path, problems)
     if not isinstance(body, list) or not body:
-        problems.append(Problem(f"block '{name}': expected a list of layers", path))
+        problems.append(Problem(f"block '{name}': expected a list of layers", path, code="AC016"))
         return None
     return Block(name, defaults, body, path)
 
@@ -100,7 +112,9 @@ def _arguments(block: str, text: str, path: DocPath, problems: list[Problem]) ->
                 else "is not `name` or `name=default`"
             )
             problems.append(
-                Problem(f"block '{block}': argument '{part.strip()}' {reason}", path, on_key=True)
+                Problem(
+                    f"block '{block}': argument '{part.strip()}' {reason}", path, on_key=True, code="AC016"
+                )
             )
             continue
         default = argument.group(2)

@@ -29,4 +29,4 @@ def resolve(argument: str) -> tuple[Path, str]:
         return builtin, str(builtin)
     names = builtin_names()
     message = f"no such file or built-in spec{suggest(argument, names)} (built-in specs: {', '.join(names)})"
-    raise SpecError([Diagnostic(argument, 0, 0, message)])
+    raise SpecError([Diagnostic(argument, 0, 0, message, "AC001")])

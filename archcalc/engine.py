@@ -30,7 +30,7 @@ def measure(layer: Layer, x: Shape, name: str | None = None, depth: int = 0) -> 
     """Apply one (non-composite) layer's rules to input shape `x`."""
     y = layer.output_shape(x)
     if any(d <= 0 for d in y):
-        raise ShapeError(f"its output {format_shape(y)} is empty")
+        raise ShapeError(f"its output {format_shape(y)} is empty", "AC102")
     params = layer.param_count(x)
     return LayerRow(
         name=name or layer.name or layer.kind,
@@ -68,7 +68,9 @@ class _Walker:
             row = measure(layer, x, name, depth)
         except ShapeError as exc:
             where = f" (input {format_shape(self.input_shape)})" if self.input_shape else ""
-            problem = Problem(f"{layer.kind} '{name}': {exc}{where}", layer.source_path, via=layer.via)
+            problem = Problem(
+                f"{layer.kind} '{name}': {exc}{where}", layer.source_path, via=layer.via, code=exc.code
+            )
             raise self.source.error([problem]) from None
         self.rows.append(replace(row, trainable_params=0) if frozen else row)
         return row.output

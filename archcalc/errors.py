@@ -19,6 +19,7 @@ class Problem:
     path: DocPath = ()
     on_key: bool = False  # point at the key itself (an unknown key) rather than at its value
     via: Via = ()  # for a problem inside a block: the uses of blocks that instantiated it
+    code: str = "AC012"  # the lint rule it falls under (`archcalc rules`); most problems are bad values
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Diagnostic:
     line: int
     col: int
     message: str
+    code: str = "AC012"
 
     def __str__(self) -> str:
         if self.line:
@@ -45,4 +47,11 @@ class SpecError(Exception):
 
 
 class ShapeError(ValueError):
-    """A layer cannot take its input (raised by shape rules; the engine adds the layer's position)."""
+    """A layer cannot take its input (raised by shape rules; the engine adds the layer's position).
+
+    `code` is the lint rule it falls under: AC100 in general, or a more precise AC101–AC105.
+    """
+
+    def __init__(self, message: str, code: str = "AC100") -> None:
+        super().__init__(message)
+        self.code = code

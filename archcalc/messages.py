@@ -89,7 +89,7 @@ def _problem(
 def _unknown_key(key: str, model: type[BaseModel], path: DocPath, subject: str) -> Problem:
     valid = settings_of(model)
     message = f"{subject}: unknown setting '{key}'{suggest(key, valid)} (valid: {', '.join(valid)})"
-    return Problem(message, path, on_key=True)
+    return Problem(message, path, on_key=True, code="AC011")
 
 
 _EXPECTED = {

@@ -56,7 +56,7 @@ class LayerParser:
     def layers(self, items: Any, path: DocPath, scope: Scope) -> list[Layer]:
         """The layers of a list (bad items left out, their problems recorded), every one named."""
         if not isinstance(items, list):
-            self._record([Problem("expected a list of layers", path)], scope)
+            self._record([Problem("expected a list of layers", path, code="AC012")], scope)
             return []
         parsed = []
         for index, item in enumerate(items):
@@ -80,7 +80,7 @@ class LayerParser:
             message = (
                 f"unknown layer kind '{kind}'{suggest(kind, self.known())} (known kinds and blocks: {known})"
             )
-            raise self._reject([Problem(message, path, on_key=True)], scope)
+            raise self._reject([Problem(message, path, on_key=True, code="AC010")], scope)
         return self._build(kind, settings, path, where, scope)
 
     def known(self) -> list[str]:
@@ -109,11 +109,12 @@ class LayerParser:
         if block.name in scope.open_blocks:
             chain = " → ".join([*scope.open_blocks, block.name])
             raise self._reject(
-                [Problem(f"block '{block.name}' uses itself ({chain})", path, on_key=True)], scope
+                [Problem(f"block '{block.name}' uses itself ({chain})", path, on_key=True, code="AC014")],
+                scope,
             )
         if settings is not None and not isinstance(settings, dict):
             message = f"block '{block.name}': give its arguments as a mapping, e.g. `- {block.name}: {{…}}`"
-            raise self._reject([Problem(message, where)], scope)
+            raise self._reject([Problem(message, where, code="AC013")], scope)
         arguments = dict(settings or {})
         name, repeat = arguments.pop("name", None), arguments.pop("repeat", None)
         use = _Use(block, arguments, path, where, scope)
@@ -161,7 +162,7 @@ class LayerParser:
         try:
             return substitute(value, env)
         except ExpressionError as exc:
-            raise self._reject([Problem(f"{subject}: {exc}", where)], scope) from None
+            raise self._reject([Problem(f"{subject}: {exc}", where, code="AC015")], scope) from None
 
     def _reject(self, problems: list[Problem], scope: Scope) -> _Rejected:
         self._record(problems, scope)
@@ -203,7 +204,7 @@ def _assign_names(layers: list[Layer], problems: list[Problem], scope: Scope) ->
     for layer in layers:
         if layer.name in taken:
             message = f"layer name '{layer.name}' is already used by an earlier layer; names must be unique"
-            problems.append(Problem(message, layer.source_path, via=scope.via))
+            problems.append(Problem(message, layer.source_path, via=scope.via, code="AC017"))
         if layer.name is not None:
             taken.add(layer.name)
     counts: dict[str, int] = {}

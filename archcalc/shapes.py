@@ -67,7 +67,7 @@ def sliding_window(
     out = [_axis_out(*axis, ceil_mode) for axis in zip(size, effective, stride, padding, strict=True)]
     if min(out) < 1:  # the window does not fit even once (ceil_mode lets it overhang by up to s − 1)
         padded = [n + before + after for n, (before, after) in zip(size, padding, strict=True)]
-        raise ShapeError(_too_large(size, kernel, dilation, padded))
+        raise ShapeError(_too_large(size, kernel, dilation, padded), "AC101")
     return out[0], out[1]
 
 

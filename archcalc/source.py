@@ -43,7 +43,7 @@ class SourceMap:
         line, col = self.locate(problem.path, problem.on_key) or (0, 0)
         uses = [f"in block '{block}' used at {self._where(path)}" for block, path in reversed(problem.via)]
         message = problem.message + (f" ({'; '.join(uses)})" if uses else "")
-        return Diagnostic(self.filename, line, col, message)
+        return Diagnostic(self.filename, line, col, message, problem.code)
 
     def _where(self, path: DocPath) -> str:
         line, col = self.locate(path) or (0, 0)
@@ -81,7 +81,7 @@ def load_text(text: str, filename: str = "<spec>") -> tuple[Any, SourceMap]:
         root = loader.get_single_node()
         if root is None:
             raise SpecError(
-                [Diagnostic(filename, 1, 1, "the file is empty; a spec needs 'input' and 'layers'")]
+                [Diagnostic(filename, 1, 1, "the file is empty; a spec needs 'input' and 'layers'", "AC002")]
             )
         return _Converter(loader, source).convert(root, ()), source
     except yaml.MarkedYAMLError as exc:
@@ -91,7 +91,7 @@ def load_text(text: str, filename: str = "<spec>") -> tuple[Any, SourceMap]:
 
 
 def _failer(name: str) -> Any:
-    return lambda message: SpecError([Diagnostic(name, 0, 0, message)])
+    return lambda message: SpecError([Diagnostic(name, 0, 0, message, "AC001")])
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, filename: str) -> SpecError:
@@ -109,7 +109,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, filename: str) -> SpecEr
         if exc.context_mark and exc.context_mark is not mark:
             context += f" (started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1})"
         message = f"YAML syntax error: {problem}{context}"
-    return SpecError([Diagnostic(filename, line, col, message)])
+    return SpecError([Diagnostic(filename, line, col, message, "AC002")])
 
 
 class _Converter:
@@ -126,9 +126,11 @@ class _Converter:
             return self.loader.construct_object(node, deep=True)
         if node.tag not in _PLAIN_COLLECTION_TAGS:
             message = f"unsupported YAML tag '{node.tag}': a spec holds plain data only (no tags)"
-            raise self.source.error([Problem(message, path)])
+            raise self.source.error([Problem(message, path, code="AC002")])
         if id(node) in self.active:
-            raise self.source.error([Problem("an alias refers to itself; YAML anchors cannot recurse", path)])
+            raise self.source.error(
+                [Problem("an alias refers to itself; YAML anchors cannot recurse", path, code="AC002")]
+            )
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -144,12 +146,14 @@ class _Converter:
         for key_node, value_node in node.value:
             key = self.loader.construct_object(key_node, deep=True)
             if not isinstance(key, str | int):
-                problem = Problem(f"mapping keys must be names or whole numbers, got {key!r}", path)
+                problem = Problem(
+                    f"mapping keys must be names or whole numbers, got {key!r}", path, code="AC002"
+                )
                 raise self.source.error([problem])
             if key in result:
                 first_line = self.source.keys[(*path, key)][0]
                 message = f"duplicate key '{key}' (first given on line {first_line}); keep only one"
-                raise SpecError([Diagnostic(self.source.filename, *_position(key_node), message)])
+                raise SpecError([Diagnostic(self.source.filename, *_position(key_node), message, "AC002")])
             self.source.keys[(*path, key)] = _position(key_node)
             result[key] = self.convert(value_node, (*path, key))
         return result

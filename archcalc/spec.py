@@ -57,7 +57,7 @@ def parse_spec(data: Any, source: SourceMap) -> Spec:
     if not isinstance(data, dict):
         found = type(data).__name__.replace("NoneType", "null")
         raise source.error(
-            [Problem(f"a spec is a mapping with 'name', 'input' and 'layers'; found a {found}")]
+            [Problem(f"a spec is a mapping with 'name', 'input' and 'layers'; found a {found}", code="AC002")]
         )
     blocks, problems = parse_blocks(data.get("blocks"), set(LAYER_KINDS))
     parser = LayerParser(blocks)

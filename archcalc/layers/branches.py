@@ -56,7 +56,8 @@ class Branches(Composite):
             if len(shape) != len(reference) or shape[:-1] != reference[:-1]:
                 raise ShapeError(
                     f"concat needs equal nH×nW: branch '{name}' gives {format_shape(shape)} "
-                    f"but '{first}' gives {format_shape(reference)}"
+                    f"but '{first}' gives {format_shape(reference)}",
+                    "AC104",
                 )
         return (*reference[:-1], sum(shape[-1] for shape in outputs.values()))
 
@@ -67,7 +68,8 @@ class Branches(Composite):
             if shape != reference:
                 raise ShapeError(
                     f"add needs equal shapes: branch '{name}' gives {format_shape(shape)} "
-                    f"but '{first}' gives {format_shape(reference)}"
+                    f"but '{first}' gives {format_shape(reference)}",
+                    "AC104",
                 )
         return reference
 

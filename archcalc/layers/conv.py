@@ -74,7 +74,7 @@ class Conv(Fused):
     def weights_per_filter(self, x: Shape) -> int:
         channels = as_volume(x)[2]
         if channels % self.groups:
-            raise ShapeError(f"groups {self.groups} must divide its {channels} input channels")
+            raise ShapeError(f"groups {self.groups} must divide its {channels} input channels", "AC105")
         return self.kernel[0] * self.kernel[1] * channels // self.groups
 
     def output_shape(self, x: Shape) -> Shape:

@@ -98,7 +98,7 @@ class Residual(Composite):
         if mode == "auto":
             mode = "identity" if x == z else "projection"
         if mode == "identity" and x != z:
-            raise ShapeError(self._mismatch(x, z))
+            raise ShapeError(self._mismatch(x, z), "AC103")
         if mode == "projection":
             return mode, self._projection(x, z)
         return mode, self._zero_pad(x, z) if mode == "zero_pad" else None
@@ -116,7 +116,7 @@ class Residual(Composite):
     def _check_custom(shortcut: Shape, z: Shape) -> None:
         if shortcut != z:
             raise ShapeError(
-                f"the shortcut gives {format_shape(shortcut)} but the body gives {format_shape(z)}"
+                f"the shortcut gives {format_shape(shortcut)} but the body gives {format_shape(z)}", "AC103"
             )
 
     def _projection(self, x: Shape, z: Shape) -> Layer:
@@ -157,11 +157,13 @@ class Residual(Composite):
 def _stride(x: Shape, z: Shape) -> Pair:
     """The stride s with ⌊(n − 1)/s⌋ + 1 = n' on both axes (a 1×1 window without padding), the smallest."""
     if len(x) != len(z):
-        raise ShapeError(f"a shortcut cannot turn {format_shape(x)} into {format_shape(z)}")
+        raise ShapeError(f"a shortcut cannot turn {format_shape(x)} into {format_shape(z)}", "AC103")
     strides = []
     for n, target in zip(x[:2], z[:2], strict=True):
         fitting = [s for s in range(1, n + 1) if (n - 1) // s + 1 == target]
         if not fitting:
-            raise ShapeError(f"no stride takes a shortcut from {format_shape(x)} to {format_shape(z)}")
+            raise ShapeError(
+                f"no stride takes a shortcut from {format_shape(x)} to {format_shape(z)}", "AC103"
+            )
         strides.append(fitting[0])
     return strides[0], strides[1]
