@@ -204,4 +204,4 @@ def main() -> None:
     app()
 
 
-from archcalc import cli_torch  # noqa: E402, F401  (registers verify, bench and export; imports no torch)
+from archcalc import cli_lint, cli_torch  # noqa: E402, F401  (register their commands; import no torch)

@@ -20,10 +20,16 @@ def analyze(spec: Spec, input_shape: Shape | None = None) -> Report:
     A layer that cannot take its input raises SpecError positioned at that layer in the spec's file (and,
     inside a block, at the uses that led there).
     """
+    return walk(spec, input_shape)[0]
+
+
+def walk(spec: Spec, input_shape: Shape | None = None) -> tuple[Report, dict[str, Layer]]:
+    """`analyze`, and the layer behind every row that has one, by the row's name (for rules and tools)."""
     shape = input_shape or spec.input
     walker = _Walker(spec.source, input_shape)
     output = walker.run(spec.layers, shape, prefix="", depth=0, frozen=False)
-    return Report(spec.name, spec.description, shape, output, walker.rows, Totals.of(walker.rows))
+    report = Report(spec.name, spec.description, shape, output, walker.rows, Totals.of(walker.rows))
+    return report, walker.layers
 
 
 def measure(layer: Layer, x: Shape, name: str | None = None, depth: int = 0) -> LayerRow:
@@ -55,6 +61,7 @@ class _Walker:
         self.source = source
         self.input_shape = input_shape
         self.rows: list[LayerRow] = []
+        self.layers: dict[str, Layer] = {}
 
     def run(self, layers: Sequence[Layer], x: Shape, prefix: str, depth: int, frozen: bool) -> Shape:
         for layer in layers:
@@ -62,6 +69,7 @@ class _Walker:
         return x
 
     def visit(self, layer: Layer, x: Shape, name: str, depth: int, frozen: bool) -> Shape:
+        self.layers[name] = layer
         try:
             if isinstance(layer, Composite):
                 return self._composite(layer, x, name, depth, frozen or not layer.trainable)

@@ -27,6 +27,8 @@ class Spec(BaseModel):
     layers: list[Layer] = Field(min_length=1)
     blocks: dict[str, Any] = Field(default_factory=dict)
     """The block definitions as written (their uses are already instantiated in `layers`)."""
+    lint: dict[str, Any] = Field(default_factory=dict)
+    """Settings for `archcalc lint` on this spec (budgets, select, ignore); checked by the linter."""
 
     _source: SourceMap = PrivateAttr(default_factory=SourceMap)
 

@@ -61,6 +61,7 @@ class Layer(BaseModel):
     _via: Via = PrivateAttr(default=())
     _block: str | None = PrivateAttr(default=None)
     _label: str | None = PrivateAttr(default=None)
+    _implicit: bool = PrivateAttr(default=False)
 
     @model_validator(mode="before")
     @classmethod
@@ -85,6 +86,21 @@ class Layer(BaseModel):
     def via(self) -> Via:
         """The block uses that instantiated this layer, outermost first (empty at the top level)."""
         return self._via
+
+    @property
+    def block(self) -> str | None:
+        """The block this layer is the instance of, if any."""
+        return self._block
+
+    @property
+    def implicit(self) -> bool:
+        """True for a layer archcalc added itself (a projection shortcut), not one written in the spec."""
+        return self._implicit
+
+    def made_implicitly(self) -> Self:
+        """This layer, marked as added by archcalc rather than written (parser and composite bookkeeping)."""
+        self._implicit = True
+        return self
 
     @property
     def naming_base(self) -> str:

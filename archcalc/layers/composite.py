@@ -48,6 +48,10 @@ class Composite(Layer):
         """Carry `x` through the parts with `walk`; the composite's output shape."""
         raise NotImplementedError
 
+    def part_lists(self) -> list[list[Layer]]:
+        """The lists of layers written inside this one, each in order (for rules that look at neighbours)."""
+        raise NotImplementedError
+
     def summary(self) -> str:
         """The block use it came from (`basic(width=64, stride=2)`), else its settings; parts show theirs."""
         return self._label or self.describe()
@@ -78,6 +82,9 @@ class Sequential(Composite):
 
     def walk(self, x: Shape, walk: Walk) -> Shape:
         return walk.run(self.layers, x)
+
+    def part_lists(self) -> list[list[Layer]]:
+        return [self.layers]
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.sequence(kit.parts(self.layers))

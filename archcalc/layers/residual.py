@@ -71,6 +71,9 @@ class Residual(Composite):
     def parse_parts(cls, settings: dict[str, Any], parse: PartParser) -> dict[str, Any]:
         return parse_list_setting(parse_list_setting(settings, "body", parse), "shortcut", parse)
 
+    def part_lists(self) -> list[list[Layer]]:
+        return [self.body, *([self.shortcut] if isinstance(self.shortcut, list) else [])]
+
     def walk(self, x: Shape, walk: Walk) -> Shape:
         z = walk.run(self.body, x)
         if self.plain:
@@ -126,11 +129,12 @@ class Residual(Composite):
         else:
             layer = Conv(name="shortcut", filters=z[-1], kernel=1, stride=_stride(x, z), bias=False,
                          bn=self.projection_bn)  # fmt: skip
-        return layer.located(self.source_path, self.via)
+        return layer.located(self.source_path, self.via).made_implicitly()
 
     def _zero_pad(self, x: Shape, z: Shape) -> Layer:
         stride = (1, 1) if len(x) == 1 else _stride(x, z)
-        return ZeroPad(name="shortcut", size=z[-1], stride=stride).located(self.source_path, self.via)
+        shortcut = ZeroPad(name="shortcut", size=z[-1], stride=stride)
+        return shortcut.located(self.source_path, self.via).made_implicitly()
 
     def _mismatch(self, x: Shape, z: Shape) -> str:
         """Why the identity cannot be used, and the two fixes with what each costs."""

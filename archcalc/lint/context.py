@@ -1,0 +1,48 @@
+"""What a lint rule looks at: the spec, the engine's report, and the written layers behind its rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
+
+from archcalc.layers import Layer
+from archcalc.layers.composite import Composite
+from archcalc.report import LayerRow, Report
+from archcalc.spec import Spec
+
+
+@dataclass
+class Context:
+    spec: Spec
+    report: Report
+    all_layers: dict[str, Layer]
+
+    @cached_property
+    def layers(self) -> dict[str, Layer]:
+        """The layers written in the spec (or its blocks) by row name; those archcalc added are left out."""
+        return {name: layer for name, layer in self.all_layers.items() if not layer.implicit}
+
+    @cached_property
+    def rows(self) -> dict[str, LayerRow]:
+        return {row.name: row for row in self.report.rows}
+
+    def lists(self) -> Iterator[list[Layer]]:
+        """Every list of layers as written: the top level, then those inside composites, depth first."""
+        pending = [self.spec.layers]
+        while pending:
+            layers = pending.pop()
+            yield layers
+            for layer in layers:
+                if isinstance(layer, Composite):
+                    pending.extend(layer.part_lists())
+
+    def neighbours(self) -> Iterator[tuple[Layer, Layer]]:
+        """Each layer with the one written right after it in the same list."""
+        for layers in self.lists():
+            yield from pairwise(layers)
+
+    @cached_property
+    def used_blocks(self) -> set[str]:
+        return {layer.block for layers in self.lists() for layer in layers if layer.block}

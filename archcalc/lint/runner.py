@@ -1,0 +1,164 @@
+"""Lint spec files: each one on its own (a broken file never hides the others), findings in file order.
+
+A finding is a Diagnostic with its rule's level. `# archcalc: noqa: AC201` at the end of a line silences
+those codes on that line (`# archcalc: noqa` silences all); `# archcalc: noqa-file: AC302` anywhere silences
+them in the whole file. A suppression that silences nothing is itself reported (AC901).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from archcalc.engine import walk
+from archcalc.errors import Diagnostic, Problem, SpecError
+from archcalc.lint.config import BUDGETS, ConfigError, LintConfig
+from archcalc.lint.context import Context
+from archcalc.lint.rules import RULES
+from archcalc.source import load_file, load_text
+from archcalc.spec import parse_spec
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+SKIPPED_FOLDERS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
+_LOOKS_LIKE_SPEC = re.compile(r"^layers\s*:", re.MULTILINE)
+_NOQA = re.compile(r"#\s*archcalc:\s*noqa(?P<file>-file)?(?:\s*:\s*(?P<codes>[A-Z0-9,\s]+))?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    diagnostic: Diagnostic
+    level: str  # "error", "warning" or "info"
+
+    @property
+    def code(self) -> str:
+        return self.diagnostic.code
+
+    def __str__(self) -> str:
+        d = self.diagnostic
+        where = f"{d.file}:{d.line}:{d.col}" if d.line else d.file
+        return f"{where}: {d.code} {d.message}"
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders searched for *.yaml / *.yml that look like specs (a top-level `layers:`)."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        for candidate in sorted(path.rglob("*")):
+            hidden = SKIPPED_FOLDERS.intersection(candidate.relative_to(path).parts)
+            if (
+                candidate.suffix in SPEC_SUFFIXES
+                and candidate.is_file()
+                and not hidden
+                and _looks_like_spec(candidate)
+            ):
+                found.append(candidate)
+    return found
+
+
+def _looks_like_spec(path: Path) -> bool:
+    try:
+        return bool(_LOOKS_LIKE_SPEC.search(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
+        return True  # let linting report why it cannot be read
+
+
+def lint_file(path: Path, config: LintConfig) -> list[Finding]:
+    """Every finding of one file, suppressions applied, in file order."""
+    display = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return _findings(_unreadable(path, display), config)
+    findings = _findings(_diagnostics(text, display, config), config)
+    return _suppress(findings, text, display, config)
+
+
+def _unreadable(path: Path, display: str) -> list[Diagnostic]:
+    try:
+        load_file(path, display)
+    except SpecError as exc:
+        return exc.diagnostics
+    return [Diagnostic(display, 0, 0, "cannot be read", "AC001")]
+
+
+def _diagnostics(text: str, display: str, config: LintConfig) -> list[Diagnostic]:
+    try:
+        data, source = load_text(text, display)
+        spec = parse_spec(data, source)
+        spec_config = config.merged(spec.lint, "lint") if spec.lint else config
+        report, layers = walk(spec)
+    except SpecError as exc:
+        return exc.diagnostics
+    except ConfigError as exc:
+        return [source.diagnostic(Problem(str(exc), ("lint",), code="AC012"))]
+    problems = [problem for code, rule in RULES.items() if rule.check and spec_config.enabled(code)
+                for problem in rule.check(Context(spec, report, layers))]  # fmt: skip
+    problems += _budgets(asdict(report.totals), spec_config)
+    return [source.diagnostic(problem) for problem in problems if spec_config.enabled(problem.code)]
+
+
+def _budgets(totals: dict[str, int], config: LintConfig) -> list[Problem]:
+    codes = dict(zip(BUDGETS, ("AC401", "AC402", "AC403"), strict=True))
+    return [
+        Problem(f"{key.removeprefix('max_')} {totals[key.removeprefix('max_')]:,} exceed the budget of "
+                f"{config.budgets[key]:,} ({key.replace('_', '-')})", ("name",), code=codes[key])
+        for key in BUDGETS if key in config.budgets and totals[key.removeprefix("max_")] > config.budgets[key]
+    ]  # fmt: skip
+
+
+def _findings(diagnostics: list[Diagnostic], config: LintConfig) -> list[Finding]:
+    """Enabled, one per place and message (a block's finding once, not once per use), in file order."""
+    unique = {(d.line, d.col, d.code, d.message): d for d in diagnostics if config.enabled(d.code)}
+    ordered = sorted(unique.values(), key=lambda d: (d.line, d.col, d.code))
+    return [Finding(d, RULES[d.code].level if d.code in RULES else "error") for d in ordered]
+
+
+@dataclass
+class _Suppression:
+    line: int
+    col: int
+    whole_file: bool
+    codes: set[str] | None  # None: every code
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, finding: Finding) -> bool:
+        d = finding.diagnostic
+        hit = (self.whole_file or d.line == self.line) and (self.codes is None or d.code in self.codes)
+        if hit:
+            self.used.add(d.code)
+        return hit
+
+    def unused(self) -> list[str]:
+        if self.codes is None:
+            return [] if self.used else ["all"]
+        return sorted(self.codes - self.used)
+
+
+def _suppress(findings: list[Finding], text: str, display: str, config: LintConfig) -> list[Finding]:
+    suppressions = _suppressions(text)
+    kept = [finding for finding in findings if not any([s.covers(finding) for s in suppressions])]
+    if not config.enabled("AC901"):
+        return kept
+    stale = [
+        Diagnostic(display, s.line, s.col, f"`# archcalc: noqa` for {', '.join(s.unused())} suppresses "
+                   "nothing; remove it", "AC901")
+        for s in suppressions if s.unused()
+    ]  # fmt: skip
+    return sorted(
+        kept + [Finding(d, "warning") for d in stale], key=lambda f: (f.diagnostic.line, f.diagnostic.col)
+    )
+
+
+def _suppressions(text: str) -> list[_Suppression]:
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _NOQA.search(line)
+        if match:
+            codes = {code.strip().upper() for code in (match.group("codes") or "").split(",") if code.strip()}
+            found.append(_Suppression(number, match.start() + 1, bool(match.group("file")), codes or None))
+    return found
