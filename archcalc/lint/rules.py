@@ -186,8 +186,8 @@ def stride_over_kernel(context: Context) -> Iterator[Problem]:
         effective = [d * (k - 1) + 1 for k, d in zip(layer.kernel, layer.dilation, strict=True)]
         if any(s > f for s, f in zip(stride, effective, strict=True)):
             window = format_shape(tuple(effective))
-            message = (f"{layer.kind} '{name}': stride {format_axes(stride)} is larger than its {window} window: "
-                       "pixels between windows are never seen")  # fmt: skip
+            message = (f"{layer.kind} '{name}': stride {format_axes(stride)} is larger than its {window} "
+                       "window: pixels between windows are never seen")  # fmt: skip
             yield _at(layer, message, "AC205")
 
 
