@@ -111,3 +111,13 @@ def rules(
     for rule in sorted(RULES.values(), key=lambda r: r.code):
         table.add_row(rule.code, rule.level, rule.name, rule.rationale)
     Console().print(table)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema (draft-07) of the spec format, for editors (yaml-language-server)."""
+    import json
+
+    from archcalc.schema import spec_schema
+
+    sys.stdout.write(json.dumps(spec_schema(), indent=2, ensure_ascii=False) + "\n")

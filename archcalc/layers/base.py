@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, ClassVar, Self, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, Strict, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    Strict,
+    WithJsonSchema,
+    model_validator,
+)
 
 from archcalc.errors import DocPath, Via
 from archcalc.layers.kit import Module, TorchKit
@@ -35,8 +44,15 @@ def _is_whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-PositivePair = Annotated[tuple[int, int], BeforeValidator(pair_of(1))]
-NonNegativePair = Annotated[tuple[int, int], BeforeValidator(pair_of(0))]
+PAIR_SCHEMA = {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}, "minItems": 2,
+                                                 "maxItems": 2}]}  # fmt: skip
+"""How a pair is written in YAML (for `archcalc schema`): 3, or [3, 5]."""
+LAYERS_SCHEMA = {"x-archcalc": "layers"}
+"""A list of layers, wherever one nests: archcalc.schema turns this mark into a reference."""
+
+PositivePair = Annotated[tuple[int, int], BeforeValidator(pair_of(1)), WithJsonSchema(PAIR_SCHEMA)]
+NonNegativePair = Annotated[tuple[int, int], BeforeValidator(pair_of(0)), WithJsonSchema(PAIR_SCHEMA)]
+Layers = Annotated[list["Layer"], WithJsonSchema(LAYERS_SCHEMA)]
 
 
 class Layer(BaseModel):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import WithJsonSchema
 
 from archcalc.errors import ShapeError
 from archcalc.layers.activation import Act
-from archcalc.layers.base import Layer, register
+from archcalc.layers.base import LAYERS_SCHEMA, Layer, register
 from archcalc.layers.composite import Composite, PartParser, Walk
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape, format_shape
@@ -22,7 +24,17 @@ class Branches(Composite):
 
     kind = "branches"
 
-    paths: dict[str, list[Layer]]
+    paths: Annotated[
+        dict[str, list[Layer]],
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "array", "items": LAYERS_SCHEMA},
+                    {"type": "object", "additionalProperties": LAYERS_SCHEMA},
+                ]
+            }
+        ),
+    ]
     merge: Literal["concat", "add"] = "concat"
     act: Act | None = None
 

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from pydantic import Field
 
 from archcalc.errors import DocPath
-from archcalc.layers.base import Layer, register
+from archcalc.layers.base import Layer, Layers, register
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape
 
@@ -74,7 +74,7 @@ class Sequential(Composite):
     aliases = ("seq",)
     shorthand = "layers"
 
-    layers: list[Layer] = Field(min_length=1)
+    layers: Layers = Field(min_length=1)
 
     @classmethod
     def parse_parts(cls, settings: dict[str, Any], parse: PartParser) -> dict[str, Any]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, model_validator
+from pydantic import BeforeValidator, WithJsonSchema, model_validator
 
 from archcalc.errors import ShapeError
-from archcalc.layers.base import NonNegativePair, PositiveInt, PositivePair, pair_of, register
+from archcalc.layers.base import PAIR_SCHEMA, NonNegativePair, PositiveInt, PositivePair, pair_of, register
 from archcalc.layers.fused import Fused
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.messages import suggest
@@ -26,7 +26,11 @@ def _padding(value: Any) -> Any:
     return value if value == "same" else pair_of(0)(value)
 
 
-Padding = Annotated[Literal["same"] | NonNegativePair, BeforeValidator(_padding)]
+Padding = Annotated[
+    Literal["same"] | NonNegativePair,
+    BeforeValidator(_padding),
+    WithJsonSchema({"anyOf": [{"enum": ["valid", "same"]}, *PAIR_SCHEMA["anyOf"]]}),
+]
 
 
 @register

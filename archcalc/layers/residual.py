@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import Field, Strict
+from pydantic import Field, Strict, WithJsonSchema
 
 from archcalc.errors import ShapeError
 from archcalc.layers.activation import Act
-from archcalc.layers.base import Layer, PositiveInt, PositivePair, register
+from archcalc.layers.base import LAYERS_SCHEMA, Layer, Layers, PositiveInt, PositivePair, register
 from archcalc.layers.composite import Composite, PartParser, Walk, parse_list_setting
 from archcalc.layers.conv import Conv
 from archcalc.layers.dense import Dense
@@ -61,8 +61,11 @@ class Residual(Composite):
 
     kind = "residual"
 
-    body: list[Layer] = Field(min_length=1)
-    shortcut: ShortcutMode | list[Layer] = "identity"
+    body: Layers = Field(min_length=1)
+    shortcut: Annotated[
+        ShortcutMode | list[Layer],
+        WithJsonSchema({"anyOf": [{"enum": list(get_args(ShortcutMode))}, LAYERS_SCHEMA]}),
+    ] = "identity"
     projection_bn: Annotated[bool, Strict()] = False
     act: Act | None = None
     plain: Annotated[bool, Strict()] = False
