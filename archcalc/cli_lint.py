@@ -51,6 +51,9 @@ def lint(  # noqa: PLR0917 (one parameter per command-line option)
         str | None, typer.Option(help="Budget: more activations is an error (AC403).")
     ] = None,
     strict: Annotated[bool, typer.Option(help="Warnings fail too (exit 1).")] = False,
+    only_specs: Annotated[
+        bool, typer.Option(help="Skip given files without a top-level `layers:` (for pre-commit).")
+    ] = False,
     exit_zero: Annotated[bool, typer.Option(help="Report only: exit 0 whatever is found.")] = False,
 ) -> None:
     """Check specs: schema and shape errors, wasteful or suspicious designs, and budgets."""
@@ -70,7 +73,7 @@ def lint(  # noqa: PLR0917 (one parameter per command-line option)
     except lint_config.ConfigError as exc:
         typer.echo(f"archcalc lint: {exc}", err=True)
         raise typer.Exit(2) from None
-    files = discover(paths or [Path.cwd()])
+    files = discover(paths or [Path.cwd()], only_specs)
     findings = [finding for path in files for finding in lint_file(path, config)]
     chosen = output_format or (
         LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.concise

@@ -41,12 +41,14 @@ class Finding:
         return f"{where}: {d.code} {d.message}"
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders searched for *.yaml / *.yml that look like specs (a top-level `layers:`)."""
+def discover(paths: Iterable[Path], only_specs: bool = False) -> list[Path]:
+    """Files as given (with `only_specs`, those that look like specs); folders searched for *.yaml / *.yml
+    that look like specs (a top-level `layers:`)."""
     found: list[Path] = []
     for path in paths:
         if not path.is_dir():
-            found.append(path)
+            if not only_specs or not path.is_file() or _looks_like_spec(path):
+                found.append(path)
             continue
         for candidate in sorted(path.rglob("*")):
             hidden = SKIPPED_FOLDERS.intersection(candidate.relative_to(path).parts)

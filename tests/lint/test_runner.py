@@ -116,3 +116,10 @@ def test_pyproject_settings_are_found_upwards(tmp_path, monkeypatch):
     assert origin == tmp_path / "pyproject.toml"
     assert LintConfig().merged(settings, str(origin)).budgets == {"max_params": 30_000_000}
     assert os.fspath(origin).endswith("pyproject.toml")
+
+
+def test_only_specs_skips_given_files_that_are_not_specs(tmp_path):
+    other = tmp_path / "config.yaml"
+    other.write_text("repos: []\n")
+    assert discover([other]) == [other]
+    assert discover([other], only_specs=True) == []
