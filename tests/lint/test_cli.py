@@ -71,3 +71,10 @@ def test_the_schema_is_draft_07_and_every_shipped_spec_validates_against_it():
         assert list(validator.iter_errors(yaml.safe_load(path.read_text()))) == [], path.name
     typo = yaml.safe_load("name: t\ninput: [4]\nlayers:\n  - dense: {unit: 3}\n")
     assert not validator.is_valid(typo)
+
+
+def test_the_readme_documents_every_rule():
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text()
+    from archcalc.lint.rules import RULES
+
+    assert [code for code in RULES if f"| {code} |" not in readme] == []
