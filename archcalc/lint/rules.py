@@ -204,7 +204,10 @@ def unused_block(context: Context) -> Iterator[Problem]:
 
 
 @rule(
-    "AC207", "unused-block-argument", "warning", "an argument the block's layers never mention has no effect"
+    "AC207",
+    "unused-block-argument",
+    "error",
+    "an argument the block never uses has no effect: a forgotten setting",
 )
 def unused_block_argument(context: Context) -> Iterator[Problem]:
     blocks, _ = parse_blocks(context.spec.blocks, set(LAYER_KINDS))
