@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
 
-from archcalc.layers import Layer
+from archcalc.blocks import Block, parse_blocks
+from archcalc.layers import LAYER_KINDS, Layer
 from archcalc.layers.composite import Composite
 from archcalc.report import LayerRow, Report
 from archcalc.spec import Spec
@@ -42,6 +43,11 @@ class Context:
         """Each layer with the one written right after it in the same list."""
         for layers in self.lists():
             yield from pairwise(layers)
+
+    @cached_property
+    def blocks(self) -> dict[str, Block]:
+        """The spec's block definitions, read once for the rules that look at them."""
+        return parse_blocks(self.spec.blocks, set(LAYER_KINDS))[0]
 
     @cached_property
     def used_blocks(self) -> set[str]:

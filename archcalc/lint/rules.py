@@ -10,9 +10,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from archcalc.blocks import parse_blocks
 from archcalc.errors import Problem
-from archcalc.layers import LAYER_KINDS, Layer
+from archcalc.layers import Layer
 from archcalc.layers.activation import Act
 from archcalc.layers.conv import Conv
 from archcalc.layers.dense import Dense
@@ -195,8 +194,7 @@ def stride_over_kernel(context: Context) -> Iterator[Problem]:
     "AC206", "unused-block", "warning", "a block defined but never used is dead text that may hide a mistake"
 )
 def unused_block(context: Context) -> Iterator[Problem]:
-    blocks, _ = parse_blocks(context.spec.blocks, set(LAYER_KINDS))
-    for block in blocks.values():
+    for block in context.blocks.values():
         if block.name not in context.used_blocks:
             yield Problem(
                 f"block '{block.name}' is defined but never used", block.path, on_key=True, code="AC206"
@@ -210,8 +208,7 @@ def unused_block(context: Context) -> Iterator[Problem]:
     "an argument the block never uses has no effect: a forgotten setting",
 )
 def unused_block_argument(context: Context) -> Iterator[Problem]:
-    blocks, _ = parse_blocks(context.spec.blocks, set(LAYER_KINDS))
-    for block in blocks.values():
+    for block in context.blocks.values():
         text = repr(block.body)
         for argument in block.defaults:
             if not re.search(rf"\b{re.escape(argument)}\b", text):
