@@ -19,6 +19,7 @@ from archcalc import __version__
 from archcalc.catalog import BUILTIN_DIR, builtin_names, resolve
 from archcalc.engine import analyze
 from archcalc.errors import SpecError
+from archcalc.presets import PRESETS, Preset
 from archcalc.report import Report
 from archcalc.shapes import Shape
 from archcalc.spec import load_spec
@@ -70,7 +71,7 @@ def parse_input(text: str) -> Shape:
 
 
 @app.command()
-def table(
+def table(  # noqa: PLR0917 (one parameter per command-line option)
     spec: Annotated[
         str, typer.Argument(help="A spec file, or the name of a built-in spec (see `archcalc list`).")
     ],
@@ -81,6 +82,10 @@ def table(
         Format, typer.Option("--format", "-f", help="How to print the result.")
     ] = Format.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
+    count: Annotated[
+        str,
+        typer.Option("--count", "-c", help="Count as: macs, flops, torch, torchvision, torchinfo, fvcore."),
+    ] = "macs",
     depth: Annotated[
         int | None,
         typer.Option(
@@ -90,27 +95,35 @@ def table(
 ) -> None:
     """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
     shape = parse_input(input_shape) if input_shape else None
+    preset = _preset(count)
     full, baseline = guarded(lambda: table_reports(spec, shape))
     report = full.to_depth(depth)
     if output_format is Format.table and output is None:
         from archcalc.render import to_rich
 
-        show(to_rich(report, baseline))
+        show(to_rich(report, baseline, preset))
     else:
-        emit(table_text(report, baseline, output_format), output)
+        emit(table_text(report, baseline, output_format, preset), output)
 
 
-def table_text(report: Report, baseline: Report | None, output_format: Format) -> str:
+def table_text(report: Report, baseline: Report | None, output_format: Format, preset: Preset) -> str:
     """The report as text in one of the formats (the rich table as plain text, for files)."""
     from archcalc import render
 
     renderers: dict[Format, Callable[[], str]] = {
-        Format.json: lambda: render.to_json(report),
+        Format.json: lambda: render.to_json(report, preset),
         Format.csv: lambda: render.to_csv(report),
-        Format.markdown: lambda: render.to_markdown(report, baseline),
-        Format.table: lambda: _rich_text(report, baseline),
+        Format.markdown: lambda: render.to_markdown(report, baseline, preset),
+        Format.table: lambda: _rich_text(report, baseline, preset),
     }
     return renderers[output_format]()
+
+
+def _preset(name: str) -> Preset:
+    """The counting preset called `name`, or a usage error listing them."""
+    if name not in PRESETS:
+        raise typer.BadParameter(f"{name!r} is not one of {', '.join(PRESETS)}", param_hint="--count")
+    return PRESETS[name]
 
 
 def table_reports(argument: str, input_shape: Shape | None) -> tuple[Report, Report | None]:
@@ -167,14 +180,14 @@ def show(renderable: RenderableType) -> None:
     Console().print(renderable)
 
 
-def _rich_text(report: Report, baseline: Report | None) -> str:
+def _rich_text(report: Report, baseline: Report | None, preset: Preset) -> str:
     """The rich table as plain text, for --output FILE."""
     from rich.console import Console
 
     from archcalc.render import to_rich
 
     buffer = io.StringIO()
-    Console(width=120, file=buffer, color_system=None).print(to_rich(report, baseline))
+    Console(width=120, file=buffer, color_system=None).print(to_rich(report, baseline, preset))
     return buffer.getvalue()
 
 

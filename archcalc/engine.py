@@ -50,6 +50,9 @@ def measure(layer: Layer, x: Shape, name: str | None = None, depth: int = 0) -> 
         macs=layer.macs(x, y),
         bias_adds=layer.bias_adds(x, y),
         activations=numel(y),
+        norm_params=layer.norm_params(x),
+        norm_outputs=numel(y) if layer.norm_params(x) else 0,
+        pooled_inputs=layer.pooled_inputs(x),
         depth=depth,
     )
 
@@ -106,6 +109,9 @@ class _Walker:
             macs=sum(part.macs for part in parts),
             bias_adds=sum(part.bias_adds for part in parts),
             activations=sum(part.activations for part in parts),
+            norm_params=sum(part.norm_params for part in parts),
+            norm_outputs=sum(part.norm_outputs for part in parts),
+            pooled_inputs=sum(part.pooled_inputs for part in parts),
             container=True,
         )
         self.rows.insert(start, row)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import astuple, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from archcalc.presets import PRESETS, Preset
 from archcalc.report import CONVENTION, CONVENTION_BRIEF, LayerRow, Report
 from archcalc.shapes import format_shape
 
@@ -21,28 +22,36 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 T = TypeVar("T")
+MACS = PRESETS["macs"]
 Cell = tuple[str, str | None]
 """A figure as text, and what it was at the spec's own input when an --input override changed it."""
 
 COLUMNS = ("layer", "kind", "output nH×nW×nC", "params", "MACs")
 OUTPUT_COLUMN = COLUMNS.index("output nH×nW×nC")
 CATALOG_COLUMNS = ("spec", "name", "input", "output", "params", "MACs")
-NUMERIC_COLUMNS = ("params", "MACs")
+NUMERIC_COLUMNS = ("params", *(preset.label for preset in PRESETS.values()))
 UNBROKEN_COLUMNS = ("layer", "spec", "input", "output", "output nH×nW×nC", *NUMERIC_COLUMNS)
 
 
 # ---- one spec ----------------------------------------------------------------------------------------------
 
 
-def to_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+def to_json(report: Report, preset: Preset = MACS) -> str:
+    """The JSON contract; with a preset other than MACs, also `count`: its label, definition and total."""
+    document = report.to_dict()
+    if preset is not MACS:
+        document["count"] = {"label": preset.label, "definition": preset.definition,
+                             "total": preset.count(report.totals)}  # fmt: skip
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_csv(report: Report) -> str:
     """One line per layer with every LayerRow field, then a `total` line; shapes written 28×28×6."""
     t = report.totals
-    total = LayerRow("total", "", "", report.input, report.output, t.params, t.trainable_params, t.buffers,
-                     t.macs, t.bias_adds, t.activations)  # fmt: skip
+    totalled = {field.name for field in fields(t)} & {field.name for field in fields(LayerRow)}
+    total = LayerRow(
+        "total", "", "", report.input, report.output, **{name: getattr(t, name) for name in totalled}
+    )
     lines = [[_csv_value(value) for value in astuple(row)] for row in report.rows]
     lines.append([*[_csv_value(value) for value in astuple(total)][:-2], "", ""])  # no depth, not a container
     return _csv_text([field.name for field in fields(LayerRow)], lines)
@@ -54,32 +63,35 @@ def _csv_value(value: Any) -> Any:
     return format_shape(value) if isinstance(value, tuple) else value
 
 
-def to_markdown(report: Report, baseline: Report | None = None) -> str:
+def to_markdown(report: Report, baseline: Report | None = None, preset: Preset = MACS) -> str:
     """A GitHub-flavoured Markdown table followed by the totals and the counting convention."""
-    rows = [[_was(cell) for cell in cells] for cells in layer_cells(report, baseline)]
+    rows = [[_was(cell) for cell in cells] for cells in layer_cells(report, baseline, preset=preset)]
     lines = [f"### {report.name}", "", f"input {format_shape(report.input)}", ""]
-    lines += _markdown_table(COLUMNS, rows)
-    lines += ["", *(f"- {label}: {value}" for label, value in summary_lines(report, baseline))]
+    lines += _markdown_table((*COLUMNS[:-1], preset.label), rows)
+    lines += ["", *(f"- {label}: {value}" for label, value in summary_lines(report, baseline, preset))]
     return "\n".join([*lines, "", f"_{CONVENTION}._", ""])
 
 
-def to_rich(report: Report, baseline: Report | None = None) -> RenderableType:
+def to_rich(report: Report, baseline: Report | None = None, preset: Preset = MACS) -> RenderableType:
     """The table people read: one row per layer, a totals row, then the summary lines."""
     from rich.console import Group
     from rich.table import Table
 
     totals = report.totals
-    footers = ("total", "", format_shape(report.output), f"{totals.params:,}", f"{totals.macs:,}")
-    table = _rich_table(f"{report.name} — input {format_shape(report.input)}", COLUMNS, footers)
-    for cells in layer_cells(report, baseline, tree=True):
+    footers = ("total", "", format_shape(report.output), f"{totals.params:,}", f"{preset.count(totals):,}")
+    columns = (*COLUMNS[:-1], preset.label)
+    table = _rich_table(f"{report.name} — input {format_shape(report.input)}", columns, footers)
+    for cells in layer_cells(report, baseline, tree=True, preset=preset):
         table.add_row(*(_styled(cell, show_was=index == OUTPUT_COLUMN) for index, cell in enumerate(cells)))
     summary = Table.grid(padding=(0, 2))
-    for label, value in summary_lines(report, baseline):
+    for label, value in summary_lines(report, baseline, preset):
         summary.add_row(label, value)
     return Group(table, summary)
 
 
-def layer_cells(report: Report, baseline: Report | None, tree: bool = False) -> list[list[Cell]]:
+def layer_cells(
+    report: Report, baseline: Report | None, tree: bool = False, preset: Preset = MACS
+) -> list[list[Cell]]:
     """Per layer: name, kind, output shape, params, MACs, each with its baseline value if it changed.
 
     With `tree`, a name is its last part indented by its depth (`layer3.2.conv1` → `    conv1`).
@@ -91,7 +103,7 @@ def layer_cells(report: Report, baseline: Report | None, tree: bool = False) -> 
             (f"{row.kind} {row.summary}".rstrip(), None),
             _versus(lambda r: format_shape(r.output), row, before.get(row.name)),
             _versus(lambda r: f"{r.params:,}", row, before.get(row.name)),
-            _versus(lambda r: f"{r.macs:,}", row, before.get(row.name)),
+            _versus(lambda r: f"{preset.count(r):,}", row, before.get(row.name)),
         ]
         for row in report.rows
     ]
@@ -101,7 +113,9 @@ def _tree_name(row: LayerRow) -> str:
     return "  " * row.depth + row.name.rsplit(".", 1)[-1]
 
 
-def summary_lines(report: Report, baseline: Report | None = None) -> list[tuple[str, str]]:
+def summary_lines(
+    report: Report, baseline: Report | None = None, preset: Preset = MACS
+) -> list[tuple[str, str]]:
     """The totals as (label, value) pairs, each value saying how it is counted."""
     t, old = report.totals, (baseline.totals if baseline else None)
 
@@ -123,6 +137,10 @@ def summary_lines(report: Report, baseline: Report | None = None) -> list[tuple[
     ]
     if t.buffers:
         lines.insert(3, ("buffers", f"{t.buffers:,} (batch norm running statistics, not params)"))
+    if preset is not MACS:
+        counted = _was(_versus(lambda totals: f"{preset.count(totals):,}", t, old))
+        lines.insert(lines.index(next(line for line in lines if line[0] == "FLOPs")) + 1,
+                     (preset.label, f"{counted} ({preset.definition})"))  # fmt: skip
     return lines
 
 

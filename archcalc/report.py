@@ -23,6 +23,8 @@ BYTES_PER_FP32 = 4
 class LayerRow:
     """What one layer takes, makes and costs, for one sample (batch 1).
 
+    `norm_params`, `norm_outputs` and `pooled_inputs` (batch norm's γ and β, the elements it normalises, the
+    elements an adaptive average pool averages) are what other tools add to MACs (see archcalc.presets).
     `name` is the full dotted name (`layer3.2.conv1`); `depth` counts the enclosing composites. A
     `container` row (a residual block, a branch set, a block's copies) sums the rows beneath it, so totals
     add up the other rows only.
@@ -39,6 +41,9 @@ class LayerRow:
     macs: int = 0
     bias_adds: int = 0
     activations: int = 0
+    norm_params: int = 0
+    norm_outputs: int = 0
+    pooled_inputs: int = 0
     depth: int = 0
     container: bool = False
 
@@ -54,6 +59,9 @@ class Totals:
     bias_adds: int
     activations: int
     param_bytes_fp32: int
+    norm_params: int = 0
+    norm_outputs: int = 0
+    pooled_inputs: int = 0
 
     @classmethod
     def of(cls, rows: list[LayerRow]) -> Totals:
@@ -72,6 +80,9 @@ class Totals:
             bias_adds=sum(row.bias_adds for row in rows),
             activations=sum(row.activations for row in rows),
             param_bytes_fp32=BYTES_PER_FP32 * params,
+            norm_params=sum(row.norm_params for row in rows),
+            norm_outputs=sum(row.norm_outputs for row in rows),
+            pooled_inputs=sum(row.pooled_inputs for row in rows),
         )
 
 

@@ -53,6 +53,9 @@ def test_json_contract():
         "macs",
         "bias_adds",
         "activations",
+        "norm_params",
+        "norm_outputs",
+        "pooled_inputs",
         "depth",
         "container",
     }
@@ -67,5 +70,8 @@ def test_json_contract():
         "bias_adds": 6_518,
         "activations": 4_704 + 1_176 + 1_600 + 400 + 400 + 120 + 84 + 10,
         "param_bytes_fp32": 4 * 61_706,
+        "norm_params": 0,  # no batch norm
+        "norm_outputs": 0,
+        "pooled_inputs": 0,  # no adaptive average pool
     }
     assert document["convention"].startswith("MACs = multiply-accumulates of conv/dense weights")

@@ -153,6 +153,14 @@ class Layer(BaseModel):
     def bias_adds(self, x: Shape, y: Shape) -> int:
         return 0
 
+    def norm_params(self, x: Shape) -> int:
+        """Batch norm γ and β in this layer (other tools count them as operations)."""
+        return 0
+
+    def pooled_inputs(self, x: Shape) -> int:
+        """Elements an adaptive average pool reads (fvcore counts one operation each)."""
+        return 0
+
     def describe(self) -> str:
         """The settings that matter, in a few characters (shown beside the kind in tables)."""
         return ""

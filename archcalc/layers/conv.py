@@ -95,6 +95,9 @@ class Conv(Fused):
     def buffer_count(self, x: Shape) -> int:
         return self.fused_buffers(self.filters)
 
+    def norm_params(self, x: Shape) -> int:
+        return self.fused_norm_params(self.filters)
+
     def macs(self, x: Shape, y: Shape) -> int:
         return y[0] * y[1] * y[2] * self.weights_per_filter(x)
 

@@ -44,6 +44,9 @@ class Dense(Fused):
     def buffer_count(self, x: Shape) -> int:
         return self.fused_buffers(self.units)
 
+    def norm_params(self, x: Shape) -> int:
+        return self.fused_norm_params(self.units)
+
     def macs(self, x: Shape, y: Shape) -> int:
         return as_vector(x) * self.units
 

@@ -30,6 +30,9 @@ class Fused(Layer):
         """Parameters of the bias and the fused batch norm for `units` outputs."""
         return units * self.has_bias + (batchnorm_params(units) if self.bn else 0)
 
+    def fused_norm_params(self, units: int) -> int:
+        return batchnorm_params(units) if self.bn else 0
+
     def fused_buffers(self, units: int) -> int:
         return 2 * units if self.bn else 0
 

@@ -33,6 +33,9 @@ class BatchNorm(Layer):
     def buffer_count(self, x: Shape) -> int:
         return 2 * x[-1]
 
+    def norm_params(self, x: Shape) -> int:
+        return self.param_count(x)
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         norm = kit.nn.BatchNorm2d if len(x) == 3 else kit.nn.BatchNorm1d
         return norm(x[-1], self.eps, self.momentum, self.affine)

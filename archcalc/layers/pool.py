@@ -8,7 +8,7 @@ from pydantic import Strict, model_validator
 
 from archcalc.layers.base import Layer, NonNegativePair, PositiveInt, PositivePair, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape, as_volume, format_axes, format_shape, sliding_window
+from archcalc.shapes import Shape, as_volume, format_axes, format_shape, numel, sliding_window
 
 PoolOp = Literal["max", "avg"]
 
@@ -86,6 +86,9 @@ class GlobalPool(Layer):
     def output_shape(self, x: Shape) -> Shape:
         return (1, 1, as_volume(x)[2])
 
+    def pooled_inputs(self, x: Shape) -> int:
+        return numel(x) if self.op == "avg" else 0
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.AdaptiveMaxPool2d(1) if self.op == "max" else kit.nn.AdaptiveAvgPool2d(1)
 
@@ -104,6 +107,9 @@ class AdaptivePool(Layer):
 
     def output_shape(self, x: Shape) -> Shape:
         return (*self.output, as_volume(x)[2])
+
+    def pooled_inputs(self, x: Shape) -> int:
+        return numel(x) if self.op == "avg" else 0
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         pool = kit.nn.AdaptiveMaxPool2d if self.op == "max" else kit.nn.AdaptiveAvgPool2d
