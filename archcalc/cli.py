@@ -27,6 +27,8 @@ from archcalc.spec import load_spec
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from archcalc.render import Extras
+
 app = typer.Typer(
     help="Exact shapes, parameters and MACs of CNN architectures written as YAML specs.",
     no_args_is_help=True,
@@ -86,6 +88,9 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
         str,
         typer.Option("--count", "-c", help="Count as: macs, flops, torch, torchvision, torchinfo, fvcore."),
     ] = "macs",
+    columns: Annotated[
+        str | None, typer.Option("--columns", help="Extra columns: rf (receptive field), stride (effective).")
+    ] = None,
     depth: Annotated[
         int | None,
         typer.Option(
@@ -95,28 +100,56 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
 ) -> None:
     """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
     shape = parse_input(input_shape) if input_shape else None
-    preset = _preset(count)
+    preset, wanted = _preset(count), _extra_columns(columns)
     full, baseline = guarded(lambda: table_reports(spec, shape))
     report = full.to_depth(depth)
+    extras = receptive_columns(spec, full, wanted) if wanted else ()
     if output_format is Format.table and output is None:
         from archcalc.render import to_rich
 
-        show(to_rich(report, baseline, preset))
+        show(to_rich(report, baseline, preset, extras))
     else:
-        emit(table_text(report, baseline, output_format, preset), output)
+        emit(table_text(report, baseline, output_format, preset, extras), output)
 
 
-def table_text(report: Report, baseline: Report | None, output_format: Format, preset: Preset) -> str:
+def table_text(
+    report: Report, baseline: Report | None, output_format: Format, preset: Preset, extras: Extras = ()
+) -> str:
     """The report as text in one of the formats (the rich table as plain text, for files)."""
     from archcalc import render
 
     renderers: dict[Format, Callable[[], str]] = {
         Format.json: lambda: render.to_json(report, preset),
         Format.csv: lambda: render.to_csv(report),
-        Format.markdown: lambda: render.to_markdown(report, baseline, preset),
-        Format.table: lambda: _rich_text(report, baseline, preset),
+        Format.markdown: lambda: render.to_markdown(report, baseline, preset, extras),
+        Format.table: lambda: _rich_text(report, baseline, preset, extras),
     }
     return renderers[output_format]()
+
+
+EXTRA_COLUMNS = {"rf": "RF", "stride": "stride"}
+
+
+def _extra_columns(text: str | None) -> list[str]:
+    """`rf,stride` → the extra columns asked for, or a usage error naming the known ones."""
+    wanted = [part.strip() for part in (text or "").split(",") if part.strip()]
+    unknown = [name for name in wanted if name not in EXTRA_COLUMNS]
+    if unknown:
+        raise typer.BadParameter(f"unknown column {unknown[0]!r}; choose from {', '.join(EXTRA_COLUMNS)}")
+    return wanted
+
+
+def receptive_columns(argument: str, report: Report, wanted: list[str]) -> Extras:
+    """The receptive field and effective stride of every row, as the asked-for extra columns."""
+    from archcalc.receptive import receptive_fields
+
+    fields = receptive_fields(load_spec(*resolve(argument)), report)
+    described = {name: field.describe() for name, field in fields.items()}
+    index = {"rf": 0, "stride": 1}
+    return [
+        (EXTRA_COLUMNS[name], {row: texts[index[name]] for row, texts in described.items()})
+        for name in wanted
+    ]
 
 
 def _preset(name: str) -> Preset:
@@ -180,14 +213,14 @@ def show(renderable: RenderableType) -> None:
     Console().print(renderable)
 
 
-def _rich_text(report: Report, baseline: Report | None, preset: Preset) -> str:
+def _rich_text(report: Report, baseline: Report | None, preset: Preset, extras: Extras) -> str:
     """The rich table as plain text, for --output FILE."""
     from rich.console import Console
 
     from archcalc.render import to_rich
 
     buffer = io.StringIO()
-    Console(width=120, file=buffer, color_system=None).print(to_rich(report, baseline, preset))
+    Console(width=120, file=buffer, color_system=None).print(to_rich(report, baseline, preset, extras))
     return buffer.getvalue()
 
 

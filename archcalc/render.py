@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import astuple, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 MACS = PRESETS["macs"]
+Extras = Sequence[tuple[str, Mapping[str, str]]]
+"""Optional columns after the output shape: (header, text by row name), e.g. the receptive field."""
+
+
+def _columns(preset: Preset, extras: Extras) -> tuple[str, ...]:
+    return (*COLUMNS[:3], *(header for header, _ in extras), "params", preset.label)
+
+
 Cell = tuple[str, str | None]
 """A figure as text, and what it was at the spec's own input when an --input override changed it."""
 
@@ -30,7 +38,7 @@ COLUMNS = ("layer", "kind", "output nH×nW×nC", "params", "MACs")
 OUTPUT_COLUMN = COLUMNS.index("output nH×nW×nC")
 CATALOG_COLUMNS = ("spec", "name", "input", "output", "params", "MACs")
 NUMERIC_COLUMNS = ("params", *(preset.label for preset in PRESETS.values()))
-UNBROKEN_COLUMNS = ("layer", "spec", "input", "output", "output nH×nW×nC", *NUMERIC_COLUMNS)
+UNBROKEN_COLUMNS = ("layer", "spec", "input", "output", "output nH×nW×nC", "RF", "stride", *NUMERIC_COLUMNS)
 
 
 # ---- one spec ----------------------------------------------------------------------------------------------
@@ -63,25 +71,41 @@ def _csv_value(value: Any) -> Any:
     return format_shape(value) if isinstance(value, tuple) else value
 
 
-def to_markdown(report: Report, baseline: Report | None = None, preset: Preset = MACS) -> str:
+def to_markdown(
+    report: Report, baseline: Report | None = None, preset: Preset = MACS, extras: Extras = ()
+) -> str:
     """A GitHub-flavoured Markdown table followed by the totals and the counting convention."""
-    rows = [[_was(cell) for cell in cells] for cells in layer_cells(report, baseline, preset=preset)]
+    rows = [
+        [_was(cell) for cell in cells]
+        for cells in layer_cells(report, baseline, preset=preset, extras=extras)
+    ]
     lines = [f"### {report.name}", "", f"input {format_shape(report.input)}", ""]
-    lines += _markdown_table((*COLUMNS[:-1], preset.label), rows)
+    lines += _markdown_table(_columns(preset, extras), rows)
     lines += ["", *(f"- {label}: {value}" for label, value in summary_lines(report, baseline, preset))]
     return "\n".join([*lines, "", f"_{CONVENTION}._", ""])
 
 
-def to_rich(report: Report, baseline: Report | None = None, preset: Preset = MACS) -> RenderableType:
+def to_rich(
+    report: Report, baseline: Report | None = None, preset: Preset = MACS, extras: Extras = ()
+) -> RenderableType:
     """The table people read: one row per layer, a totals row, then the summary lines."""
     from rich.console import Group
     from rich.table import Table
 
     totals = report.totals
-    footers = ("total", "", format_shape(report.output), f"{totals.params:,}", f"{preset.count(totals):,}")
-    columns = (*COLUMNS[:-1], preset.label)
-    table = _rich_table(f"{report.name} — input {format_shape(report.input)}", columns, footers)
-    for cells in layer_cells(report, baseline, tree=True, preset=preset):
+    blanks = ("",) * len(extras)
+    footers = (
+        "total",
+        "",
+        format_shape(report.output),
+        *blanks,
+        f"{totals.params:,}",
+        f"{preset.count(totals):,}",
+    )
+    table = _rich_table(
+        f"{report.name} — input {format_shape(report.input)}", _columns(preset, extras), footers
+    )
+    for cells in layer_cells(report, baseline, tree=True, preset=preset, extras=extras):
         table.add_row(*(_styled(cell, show_was=index == OUTPUT_COLUMN) for index, cell in enumerate(cells)))
     summary = Table.grid(padding=(0, 2))
     for label, value in summary_lines(report, baseline, preset):
@@ -90,7 +114,7 @@ def to_rich(report: Report, baseline: Report | None = None, preset: Preset = MAC
 
 
 def layer_cells(
-    report: Report, baseline: Report | None, tree: bool = False, preset: Preset = MACS
+    report: Report, baseline: Report | None, tree: bool = False, preset: Preset = MACS, extras: Extras = ()
 ) -> list[list[Cell]]:
     """Per layer: name, kind, output shape, params, MACs, each with its baseline value if it changed.
 
@@ -102,6 +126,7 @@ def layer_cells(
             (_tree_name(row) if tree else row.name, None),
             (f"{row.kind} {row.summary}".rstrip(), None),
             _versus(lambda r: format_shape(r.output), row, before.get(row.name)),
+            *((values.get(row.name, ""), None) for _, values in extras),
             _versus(lambda r: f"{r.params:,}", row, before.get(row.name)),
             _versus(lambda r: f"{preset.count(r):,}", row, before.get(row.name)),
         ]

@@ -25,6 +25,11 @@ def format_axes(pair: Pair) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
 
 
+def effective_kernel(kernel: Pair, dilation: Pair) -> Pair:
+    """The extent a dilated kernel spans: d·(f − 1) + 1 per axis."""
+    return dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1
+
+
 def numel(shape: Shape) -> int:
     """Number of elements (activations) in one sample of this shape."""
     return prod(shape)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, ClassVar, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -43,6 +43,9 @@ def pair_of(minimum: int) -> Callable[[Any], Any]:
 def _is_whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
+
+WHOLE: Literal["whole"] = "whole"
+Window = tuple[tuple[int, int], tuple[int, int]] | Literal["whole"] | None
 
 PAIR_SCHEMA = {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}, "minItems": 2,
                                                  "maxItems": 2}]}  # fmt: skip
@@ -152,6 +155,11 @@ class Layer(BaseModel):
 
     def bias_adds(self, x: Shape, y: Shape) -> int:
         return 0
+
+    def window(self, x: Shape) -> Window:
+        """How each output sees the input: None pointwise, (effective kernel, stride) for a sliding window,
+        WHOLE when every output sees all of it (dense, flatten, global pooling)."""
+        return None
 
     def norm_params(self, x: Shape) -> int:
         """Batch norm γ and β in this layer (other tools count them as operations)."""

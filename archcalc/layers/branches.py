@@ -57,8 +57,8 @@ class Branches(Composite):
         walk.merge(self.merge, self.describe(), x, y)
         return y
 
-    def part_lists(self) -> list[list[Layer]]:
-        return list(self.paths.values())
+    def part_lists(self) -> list[tuple[str, list[Layer]]]:
+        return [(f"{name}.", layers) for name, layers in self.paths.items()]
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         paths = {name: kit.sequence(kit.parts(layers, f"{name}.")) for name, layers in self.paths.items()}

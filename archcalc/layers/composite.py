@@ -48,8 +48,9 @@ class Composite(Layer):
         """Carry `x` through the parts with `walk`; the composite's output shape."""
         raise NotImplementedError
 
-    def part_lists(self) -> list[list[Layer]]:
-        """The lists of layers written inside this one, each in order (for rules that look at neighbours)."""
+    def part_lists(self) -> list[tuple[str, list[Layer]]]:
+        """The lists of layers written inside this one, each in order and with the scope its rows are named
+        in (`shortcut.`, a path's `name.`); every list takes the composite's input."""
         raise NotImplementedError
 
     def summary(self) -> str:
@@ -83,8 +84,8 @@ class Sequential(Composite):
     def walk(self, x: Shape, walk: Walk) -> Shape:
         return walk.run(self.layers, x)
 
-    def part_lists(self) -> list[list[Layer]]:
-        return [self.layers]
+    def part_lists(self) -> list[tuple[str, list[Layer]]]:
+        return [("", self.layers)]
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.sequence(kit.parts(self.layers))

@@ -7,11 +7,27 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, WithJsonSchema, model_validator
 
 from archcalc.errors import ShapeError
-from archcalc.layers.base import PAIR_SCHEMA, NonNegativePair, PositiveInt, PositivePair, pair_of, register
+from archcalc.layers.base import (
+    PAIR_SCHEMA,
+    NonNegativePair,
+    PositiveInt,
+    PositivePair,
+    Window,
+    pair_of,
+    register,
+)
 from archcalc.layers.fused import Fused
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.messages import suggest
-from archcalc.shapes import Pair, Shape, as_volume, format_axes, format_shape, sliding_window
+from archcalc.shapes import (
+    Pair,
+    Shape,
+    as_volume,
+    effective_kernel,
+    format_axes,
+    format_shape,
+    sliding_window,
+)
 
 
 def _padding(value: Any) -> Any:
@@ -65,6 +81,9 @@ class Conv(Fused):
         if self.filters % self.groups:
             raise ValueError(f"groups {self.groups} must divide the {self.filters} filters")
         return self
+
+    def window(self, x: Shape) -> Window:
+        return effective_kernel(self.kernel, self.dilation), self.stride
 
     def pads(self) -> tuple[Pair, Pair]:
         """(before, after) padding for the height and the width axes."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archcalc.layers.base import Layer, PositiveInt, register
+from archcalc.layers.base import WHOLE, Layer, PositiveInt, Window, register
 from archcalc.layers.fused import Fused
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape, as_vector, numel
@@ -16,6 +16,9 @@ class Flatten(Layer):
 
     def output_shape(self, x: Shape) -> Shape:
         return (numel(x),)
+
+    def window(self, x: Shape) -> Window:
+        return WHOLE
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.Flatten()
@@ -37,6 +40,9 @@ class Dense(Fused):
     def output_shape(self, x: Shape) -> Shape:
         as_vector(x)
         return (self.units,)
+
+    def window(self, x: Shape) -> Window:
+        return WHOLE
 
     def param_count(self, x: Shape) -> int:
         return as_vector(x) * self.units + self.fused_params(self.units)

@@ -6,9 +6,17 @@ from typing import Annotated, Literal
 
 from pydantic import Strict, model_validator
 
-from archcalc.layers.base import Layer, NonNegativePair, PositiveInt, PositivePair, register
+from archcalc.layers.base import WHOLE, Layer, NonNegativePair, PositiveInt, PositivePair, Window, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape, as_volume, format_axes, format_shape, numel, sliding_window
+from archcalc.shapes import (
+    Shape,
+    as_volume,
+    effective_kernel,
+    format_axes,
+    format_shape,
+    numel,
+    sliding_window,
+)
 
 PoolOp = Literal["max", "avg"]
 
@@ -43,6 +51,9 @@ class Pool(Layer):
         if self.op == "avg" and self.dilation != (1, 1):
             raise ValueError("average pooling has no dilation in torch; remove 'dilation' or use op: max")
         return self
+
+    def window(self, x: Shape) -> Window:
+        return effective_kernel(self.kernel, self.dilation), self.stride or self.kernel
 
     def output_shape(self, x: Shape) -> Shape:
         height, width, channels = as_volume(x)
@@ -89,6 +100,9 @@ class GlobalPool(Layer):
     def pooled_inputs(self, x: Shape) -> int:
         return numel(x) if self.op == "avg" else 0
 
+    def window(self, x: Shape) -> Window:
+        return WHOLE
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.AdaptiveMaxPool2d(1) if self.op == "max" else kit.nn.AdaptiveAvgPool2d(1)
 
@@ -110,6 +124,9 @@ class AdaptivePool(Layer):
 
     def pooled_inputs(self, x: Shape) -> int:
         return numel(x) if self.op == "avg" else 0
+
+    def window(self, x: Shape) -> Window:
+        return None if tuple(self.output) == tuple(x[:2]) else WHOLE  # same size: a no-op (VGG's at 224)
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         pool = kit.nn.AdaptiveMaxPool2d if self.op == "max" else kit.nn.AdaptiveAvgPool2d

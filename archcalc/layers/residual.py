@@ -8,7 +8,7 @@ from pydantic import Field, Strict, WithJsonSchema
 
 from archcalc.errors import ShapeError
 from archcalc.layers.activation import Act
-from archcalc.layers.base import LAYERS_SCHEMA, Layer, Layers, PositiveInt, PositivePair, register
+from archcalc.layers.base import LAYERS_SCHEMA, Layer, Layers, PositiveInt, PositivePair, Window, register
 from archcalc.layers.composite import Composite, PartParser, Walk, parse_list_setting
 from archcalc.layers.conv import Conv
 from archcalc.layers.dense import Dense
@@ -40,6 +40,9 @@ class ZeroPad(Layer):
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.zero_pad(self.size, self.stride)
+
+    def window(self, x: Shape) -> Window:
+        return (1, 1), self.stride
 
     def describe(self) -> str:
         return f"to {self.size}" + (f" s{format_axes(self.stride)}" if self.stride != (1, 1) else "")
@@ -74,8 +77,9 @@ class Residual(Composite):
     def parse_parts(cls, settings: dict[str, Any], parse: PartParser) -> dict[str, Any]:
         return parse_list_setting(parse_list_setting(settings, "body", parse), "shortcut", parse)
 
-    def part_lists(self) -> list[list[Layer]]:
-        return [self.body, *([self.shortcut] if isinstance(self.shortcut, list) else [])]
+    def part_lists(self) -> list[tuple[str, list[Layer]]]:
+        shortcut = [("shortcut.", self.shortcut)] if isinstance(self.shortcut, list) else []
+        return [("", self.body), *shortcut]
 
     def walk(self, x: Shape, walk: Walk) -> Shape:
         z = walk.run(self.body, x)

@@ -37,7 +37,7 @@ class Context:
             yield layers
             for layer in layers:
                 if isinstance(layer, Composite):
-                    pending.extend(layer.part_lists())
+                    pending.extend(layers for _, layers in layer.part_lists())
 
     def neighbours(self) -> Iterator[tuple[Layer, Layer]]:
         """Each layer with the one written right after it in the same list."""
