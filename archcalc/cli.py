@@ -250,4 +250,21 @@ def main() -> None:
     app()
 
 
+@app.command()
+def explain(
+    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
+    layer: Annotated[
+        str | None, typer.Argument(help="One layer, by its full or last name (default: all).")
+    ] = None,
+    input_shape: Annotated[
+        str | None, typer.Option("--input", "-i", help="Override the input: nHxnWxnC.")
+    ] = None,
+) -> None:
+    """The course's formulas with the numbers put in: nH' = ⌊(227 + 2·0 − 11)/4⌋ + 1 = 55, params, MACs."""
+    from archcalc.explain import explain as explain_spec
+
+    shape = parse_input(input_shape) if input_shape else None
+    emit(guarded(lambda: explain_spec(load_spec(*resolve(spec)), layer, shape)), None)
+
+
 from archcalc import cli_lint, cli_torch  # noqa: E402, F401  (register their commands; import no torch)

@@ -25,6 +25,24 @@ def format_axes(pair: Pair) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]},{pair[1]}"
 
 
+def explain_window(
+    axis: str,
+    size: int,
+    out: int,
+    *,
+    kernel: int,
+    stride: int,
+    padding: Pair,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+) -> str:
+    """`nH' = ⌊(227 + 2·0 − 11)/4⌋ + 1 = 55`, in the course's form when it applies (symmetric, undilated)."""
+    pad = f"2·{padding[0]}" if padding[0] == padding[1] else f"{padding[0]} + {padding[1]}"
+    window = str(kernel) if dilation == 1 else f"{dilation}·({kernel} − 1) − 1"
+    low, high = ("⌈", "⌉") if ceil_mode else ("⌊", "⌋")
+    return f"{axis}' = {low}({size} + {pad} − {window})/{stride}{high} + 1 = {out}"
+
+
 def effective_kernel(kernel: Pair, dilation: Pair) -> Pair:
     """The extent a dilated kernel spans: d·(f − 1) + 1 per axis."""
     return dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1

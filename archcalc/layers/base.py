@@ -161,6 +161,10 @@ class Layer(BaseModel):
         WHOLE when every output sees all of it (dense, flatten, global pooling)."""
         return None
 
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        """The course's formulas with this layer's numbers put in (`archcalc explain`)."""
+        return ["shape unchanged, no parameters, no MACs"]
+
     def norm_params(self, x: Shape) -> int:
         """Batch norm γ and β in this layer (other tools count them as operations)."""
         return 0

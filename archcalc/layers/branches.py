@@ -57,6 +57,11 @@ class Branches(Composite):
         walk.merge(self.merge, self.describe(), x, y)
         return y
 
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        how = "stacked along the channels" if self.merge == "concat" else "added"
+        paths = f"{len(self.paths)} paths ({', '.join(self.paths)})"
+        return [f"{paths} from {format_shape(x)}, {how}: {format_shape(y)}"]
+
     def part_lists(self) -> list[tuple[str, list[Layer]]]:
         return [(f"{name}.", layers) for name, layers in self.paths.items()]
 

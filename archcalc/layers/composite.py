@@ -10,7 +10,7 @@ from pydantic import Field
 from archcalc.errors import DocPath
 from archcalc.layers.base import Layer, Layers, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape
+from archcalc.shapes import Shape, format_shape
 
 PartParser = Callable[[Any, DocPath], list[Layer]]
 """Parses a list of layer items found at a path relative to the composite's settings, e.g. ("body",)."""
@@ -86,6 +86,9 @@ class Sequential(Composite):
 
     def part_lists(self) -> list[tuple[str, list[Layer]]]:
         return [("", self.layers)]
+
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        return [f"{len(self.layers)} layers in a row: {format_shape(x)} → {format_shape(y)}"]
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.sequence(kit.parts(self.layers))

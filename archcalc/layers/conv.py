@@ -24,6 +24,7 @@ from archcalc.shapes import (
     Shape,
     as_volume,
     effective_kernel,
+    explain_window,
     format_axes,
     format_shape,
     sliding_window,
@@ -130,6 +131,25 @@ class Conv(Fused):
             bias=self.has_bias, padding_mode=self.padding_mode,
         )  # fmt: skip
         return kit.fused(conv, nn.BatchNorm2d(self.filters) if self.bn else None, self.act)
+
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        (top, bottom), (left, right) = self.pads()
+        per_filter = f"{self.kernel[0]}·{self.kernel[1]}·{x[2]}" + (
+            f"/{self.groups}" if self.groups > 1 else ""
+        )
+        bias = " + 1" if self.has_bias else ""
+        bn = f" + 2·{self.filters} (batch norm γ, β)" if self.bn else ""
+        axes = [
+            explain_window(axis, x[i], y[i], kernel=self.kernel[i], stride=self.stride[i], padding=pads,
+                           dilation=self.dilation[i])
+            for i, (axis, pads) in enumerate((("nH", (top, bottom)), ("nW", (left, right))))
+        ]  # fmt: skip
+        return [
+            *axes,
+            f"nC' = filters = {self.filters}",
+            f"params = ({per_filter}{bias})·{self.filters}{bn} = {self.param_count(x):,}",
+            f"MACs = {y[0]}·{y[1]}·{y[2]} · {per_filter} = {self.macs(x, y):,}",
+        ]
 
     def describe(self) -> str:
         text = f"{format_shape(self.kernel)} s{format_axes(self.stride)}"

@@ -20,6 +20,9 @@ class Flatten(Layer):
     def window(self, x: Shape) -> Window:
         return WHOLE
 
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        return [f"n = {'·'.join(map(str, x))} = {y[0]:,} (no parameters)"]
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.Flatten()
 
@@ -63,6 +66,15 @@ class Dense(Fused):
         nn = kit.nn
         linear = nn.Linear(x[0], self.units, bias=self.has_bias)
         return kit.fused(linear, nn.BatchNorm1d(self.units) if self.bn else None, self.act)
+
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        bias = " + 1" if self.has_bias else ""
+        bn = f" + 2·{self.units} (batch norm γ, β)" if self.bn else ""
+        return [
+            f"n' = units = {self.units}",
+            f"params = ({x[0]}{bias})·{self.units}{bn} = {self.param_count(x):,}",
+            f"MACs = {x[0]}·{self.units} = {self.macs(x, y):,}",
+        ]
 
     def describe(self) -> str:
         return self.fused_suffix().removeprefix(", ")

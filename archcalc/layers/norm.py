@@ -36,6 +36,12 @@ class BatchNorm(Layer):
     def norm_params(self, x: Shape) -> int:
         return self.param_count(x)
 
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        if not self.affine:
+            return [f"shape unchanged; no parameters (affine: false); buffers = 2·{x[-1]} = {2 * x[-1]:,}"]
+        return [f"shape unchanged; params = 2·{x[-1]} (γ, β) = {self.param_count(x):,}; "
+                f"buffers = 2·{x[-1]} (running mean, variance); MACs = 0"]  # fmt: skip
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         norm = kit.nn.BatchNorm2d if len(x) == 3 else kit.nn.BatchNorm1d
         return norm(x[-1], self.eps, self.momentum, self.affine)

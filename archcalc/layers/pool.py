@@ -12,6 +12,7 @@ from archcalc.shapes import (
     Shape,
     as_volume,
     effective_kernel,
+    explain_window,
     format_axes,
     format_shape,
     numel,
@@ -75,6 +76,16 @@ class Pool(Layer):
             return nn.MaxPool2d(self.kernel, stride, self.padding, self.dilation, ceil_mode=self.ceil_mode)
         return nn.AvgPool2d(self.kernel, stride, self.padding, self.ceil_mode, self.count_include_pad,
                             self.divisor_override)  # fmt: skip
+
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        stride = self.stride or self.kernel
+        pads = ((self.padding[0],) * 2, (self.padding[1],) * 2)
+        axes = [
+            explain_window(axis, x[i], y[i], kernel=self.kernel[i], stride=stride[i], padding=pads[i],
+                           dilation=self.dilation[i], ceil_mode=self.ceil_mode)
+            for i, axis in enumerate(("nH", "nW"))
+        ]  # fmt: skip
+        return [*axes, f"nC' = nC = {x[2]}", "params = 0 (pooling learns nothing); MACs = 0"]
 
     def describe(self) -> str:
         text = f"{self.op} {format_shape(self.kernel)} s{format_axes(self.stride or self.kernel)}"

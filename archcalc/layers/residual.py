@@ -113,6 +113,14 @@ class Residual(Composite):
             return mode, self._projection(x, z)
         return mode, self._zero_pad(x, z) if mode == "zero_pad" else None
 
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        g = self.act.describe() if self.act else "identity"
+        if self.plain:
+            return [f"a[l+2] = {g}(z[l+2]): plain, no shortcut; z[l+2] is {format_shape(y)}"]
+        mode = "a list of layers" if isinstance(self.shortcut, list) else self._shortcut_layer(x, y)[0]
+        return [f"a[l+2] = {g}(z[l+2] + Ws·a[l]) with Ws = {mode}: a[l] is {format_shape(x)}, z[l+2] is "
+                f"{format_shape(y)}"]  # fmt: skip
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         body = kit.parts(self.body)
         if self.plain:
