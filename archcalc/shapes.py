@@ -43,6 +43,20 @@ def explain_window(
     return f"{axis}' = {low}({size} + {pad} − {window})/{stride}{high} + 1 = {out}"
 
 
+def leftover(
+    size: Pair, kernel: Pair, *, stride: Pair, padding: tuple[Pair, Pair], dilation: Pair
+) -> list[tuple[int, int]]:
+    """Per axis: the positions after the last window that no window reaches, and how many of those are the
+    input's own pixels (the rest is padding, no loss): (n + p₀ + p₁ − f̂) mod s, less p₁."""
+    result = []
+    for n, f, s, (before, after) in zip(
+        size, effective_kernel(kernel, dilation), stride, padding, strict=True
+    ):
+        left = (n + before + after - f) % s
+        result.append((left, max(0, left - after)))
+    return result
+
+
 def effective_kernel(kernel: Pair, dilation: Pair) -> Pair:
     """The extent a dilated kernel spans: d·(f − 1) + 1 per axis."""
     return dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1

@@ -27,6 +27,7 @@ from archcalc.shapes import (
     explain_window,
     format_axes,
     format_shape,
+    leftover,
     sliding_window,
 )
 
@@ -85,6 +86,12 @@ class Conv(Fused):
 
     def window(self, x: Shape) -> Window:
         return effective_kernel(self.kernel, self.dilation), self.stride
+
+    def leftover(self, x: Shape) -> list[tuple[int, int]]:
+        """Per axis: positions the windows leave at the end, and how many are real pixels (see shapes)."""
+        return leftover(
+            (x[0], x[1]), self.kernel, stride=self.stride, padding=self.pads(), dilation=self.dilation
+        )
 
     def pads(self) -> tuple[Pair, Pair]:
         """(before, after) padding for the height and the width axes."""

@@ -9,12 +9,14 @@ from pydantic import Strict, model_validator
 from archcalc.layers.base import WHOLE, Layer, NonNegativePair, PositiveInt, PositivePair, Window, register
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import (
+    Pair,
     Shape,
     as_volume,
     effective_kernel,
     explain_window,
     format_axes,
     format_shape,
+    leftover,
     numel,
     sliding_window,
 )
@@ -55,6 +57,18 @@ class Pool(Layer):
 
     def window(self, x: Shape) -> Window:
         return effective_kernel(self.kernel, self.dilation), self.stride or self.kernel
+
+    def pads(self) -> tuple[Pair, Pair]:
+        """(before, after) padding for the height and the width axes (always symmetric for a pool)."""
+        return (self.padding[0], self.padding[0]), (self.padding[1], self.padding[1])
+
+    def leftover(self, x: Shape) -> list[tuple[int, int]]:
+        """Per axis: positions the windows leave at the end, and how many are real pixels; with ceil_mode
+        the last, partial window takes them, so nothing is left."""
+        if self.ceil_mode:
+            return [(0, 0), (0, 0)]
+        stride = self.stride or self.kernel
+        return leftover((x[0], x[1]), self.kernel, stride=stride, padding=self.pads(), dilation=self.dilation)
 
     def output_shape(self, x: Shape) -> Shape:
         height, width, channels = as_volume(x)

@@ -96,7 +96,7 @@ def _windows(context: Context) -> Iterator[tuple[str, Conv | Pool]]:
 @rule("AC201", "window-not-tiling", "warning", "pixels the last window cannot reach are silently dropped")
 def window_not_tiling(context: Context) -> Iterator[Problem]:
     for name, layer in _windows(context):
-        dropped = _dropped(layer, context.rows[name].input)
+        dropped = layer.leftover(context.rows[name].input)
         if any(lost for _, lost in dropped):
             x, stride = context.rows[name].input, layer.stride or layer.kernel
             tiling = [(n + s - left, n - lost) if lost else (n, n)
@@ -107,17 +107,6 @@ def window_not_tiling(context: Context) -> Iterator[Problem]:
                        f"{format_shape(x[:2])} input unused; an input of {tiling[0][0]}×{tiling[1][0]} "
                        f"(or {tiling[0][1]}×{tiling[1][1]}) would tile exactly")  # fmt: skip
             yield _at(layer, message, "AC201")
-
-
-def _dropped(layer: Conv | Pool, x: tuple[int, ...]) -> list[tuple[int, int]]:
-    """Per axis: positions left after the last window, and how many of them are the input's own pixels."""
-    pads = layer.pads() if isinstance(layer, Conv) else ((layer.padding[0],) * 2, (layer.padding[1],) * 2)
-    stride = layer.stride or layer.kernel
-    result = []
-    for n, k, d, s, (before, after) in zip(x[:2], layer.kernel, layer.dilation, stride, pads, strict=True):
-        left = (n + before + after - d * (k - 1) - 1) % s
-        result.append((left, max(0, left - after)))  # what falls in the padding after is no loss
-    return result
 
 
 @rule(
