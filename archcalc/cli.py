@@ -268,3 +268,25 @@ def explain(
 
 
 from archcalc import cli_lint, cli_torch  # noqa: E402, F401  (register their commands; import no torch)
+
+
+@app.command()
+def sizes(
+    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
+    size_range: Annotated[str, typer.Option("--range", "-r", help="Square input sizes FIRST:LAST[:STEP].")],
+    all_sizes: Annotated[bool, typer.Option("--sweep", help="Every size with its output and MACs.")] = False,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = Format.table,
+) -> None:
+    """The input sizes whose every window tiles exactly, or (--sweep) output and MACs across a range."""
+    from archcalc import sizes as sizing
+
+    try:
+        candidates = sizing.parse_range(size_range)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--range") from None
+    rows = guarded(lambda: sizing.sweep(load_spec(*resolve(spec)), candidates))
+    from archcalc.render_sizes import render_sizes
+
+    emit(render_sizes(rows, all_sizes, output_format.value), None)
