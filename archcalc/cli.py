@@ -267,9 +267,6 @@ def explain(
     emit(guarded(lambda: explain_spec(load_spec(*resolve(spec)), layer, shape)), None)
 
 
-from archcalc import cli_lint, cli_torch  # noqa: E402, F401  (register their commands; import no torch)
-
-
 @app.command()
 def sizes(
     spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
@@ -290,3 +287,36 @@ def sizes(
     from archcalc.render_sizes import render_sizes
 
     emit(render_sizes(rows, all_sizes, output_format.value), None)
+
+
+def _analyzed(argument: str, input_shape: Shape | None) -> Report:
+    return guarded(lambda: analyze(load_spec(*resolve(argument)), input_shape))
+
+
+@app.command()
+def diff(
+    spec_a: Annotated[str, typer.Argument(help="Spec A: a file or a built-in name.")],
+    spec_b: Annotated[str, typer.Argument(help="Spec B (may be A again, at another --input-b).")],
+    input_a: Annotated[str | None, typer.Option("--input-a", help="A's input size: nHxnWxnC.")] = None,
+    input_b: Annotated[str | None, typer.Option("--input-b", help="B's input size: nHxnWxnC.")] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="table, markdown or json.")
+    ] = Format.table,
+) -> None:
+    """Compare two specs stage by stage (stages by output resolution) and in total: params, MACs, shapes."""
+    from archcalc import render_diff
+    from archcalc.diff import diff as stage_diff
+
+    a, b = (
+        _analyzed(spec, parse_input(text) if text else None)
+        for spec, text in ((spec_a, input_a), (spec_b, input_b))
+    )
+    pairs = stage_diff(a, b)
+    if output_format is Format.table:
+        show(render_diff.diff_rich(a, b, pairs))
+    else:
+        writer = render_diff.diff_json if output_format is Format.json else render_diff.diff_markdown
+        emit(writer(a, b, pairs), None)
+
+
+from archcalc import cli_lint, cli_torch  # noqa: E402, F401  (register their commands; import no torch)
