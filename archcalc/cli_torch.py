@@ -21,6 +21,8 @@ from archcalc.spec import Spec, load_spec
 class Target(StrEnum):
     onnx = "onnx"
     torchscript = "torchscript"
+    mermaid = "mermaid"
+    dot = "dot"
 
 
 def backend(name: str) -> ModuleType:
@@ -138,15 +140,23 @@ def export(
     spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
     output: Annotated[Path, typer.Argument(help="The file to write, e.g. resnet50.onnx.")],
     to: Annotated[
-        Target, typer.Option("--to", help="onnx (open it in Netron) or torchscript.")
+        Target, typer.Option("--to", help="onnx (open it in Netron), torchscript, mermaid or dot.")
     ] = Target.onnx,
     input_shape: Annotated[
         str | None, typer.Option("--input", "-i", help="Override the input: nHxnWxnC.")
     ] = None,
 ) -> None:
-    """Write the spec's torch model as ONNX or TorchScript, and check the weights written."""
+    """Write the spec as a diagram (Mermaid, Graphviz DOT: no torch needed; `-` prints it), or its torch
+    model as ONNX or TorchScript, checking the weights written."""
     shape = parse_input(input_shape) if input_shape else None
     loaded = _spec(spec)
+    if to in (Target.mermaid, Target.dot):
+        from archcalc import diagram
+
+        graph = guarded(lambda: diagram.build(loaded, shape))
+        text = diagram.mermaid(graph) if to is Target.mermaid else diagram.dot(graph)
+        emit(text, None if str(output) == "-" else output)
+        return
     module = backend("export")
     try:
         result = guarded(lambda: module.export(loaded, to.value, output, shape))

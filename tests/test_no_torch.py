@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_table_never_imports_torch(tmp_path):
@@ -10,11 +11,13 @@ def test_table_never_imports_torch(tmp_path):
     poison.mkdir()
     (poison / "__init__.py").write_text("raise SystemExit('torch was imported')\n")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
+    specs = Path(__file__).parent.parent / "specs"
     script = (
-        "import sys\n"
+        f"import sys\nSPECS = {str(specs)!r}\n"
         "from typer.testing import CliRunner\n"
         "from archcalc.cli import app\n"
-        "for args in (['table', 'vgg16'], ['table', 'lenet5', '-f', 'json'], ['list']):\n"
+        "for args in (['table', 'vgg16'], ['table', 'lenet5', '-f', 'json'], ['list'], ['lint', SPECS],\n"
+        "             ['explain', 'alexnet'], ['export', 'resnet18', '-', '--to', 'mermaid'], ['schema']):\n"
         "    assert CliRunner().invoke(app, args).exit_code == 0, args\n"
         "assert 'torch' not in sys.modules\n"
         "print('ok')\n"
