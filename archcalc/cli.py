@@ -319,4 +319,29 @@ def diff(
         emit(writer(a, b, pairs), None)
 
 
+@app.command()
+def memory(
+    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
+    batch: Annotated[str, typer.Option("--batch", "-b", help="Batch sizes, e.g. 1,8,32.")] = "1",
+    dtype: Annotated[str, typer.Option(help="Data types, e.g. fp32,bf16 (fp32, fp16, bf16, int8).")] = "fp32",
+    input_shape: Annotated[
+        str | None, typer.Option("--input", "-i", help="Override the input: nHxnWxnC.")
+    ] = None,
+) -> None:
+    """Parameter and activation memory: the inference peak (with lifetimes) and what training keeps."""
+    from archcalc import memory as memory_model
+
+    batches = [int(part) for part in batch.split(",") if part.strip().isdigit() and int(part) > 0]
+    dtypes = [part.strip() for part in dtype.split(",")]
+    if not batches or any(d not in memory_model.DTYPE_BYTES for d in dtypes):
+        raise typer.BadParameter(
+            f"batches like 1,8,32 and dtypes among {', '.join(memory_model.DTYPE_BYTES)}"
+        )
+    shape = parse_input(input_shape) if input_shape else None
+    result = guarded(lambda: memory_model.memory(load_spec(*resolve(spec)), shape))
+    from archcalc.render_memory import render_memory
+
+    emit(render_memory(result, batches, dtypes), None)
+
+
 from archcalc import cli_lint, cli_torch  # noqa: E402, F401  (register their commands; import no torch)
