@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -63,13 +63,18 @@ def _main(
 
 
 def parse_input(text: str) -> Shape:
-    """`224x224x3` (also `224×224×3`, `224,224,3`) → (224, 224, 3); `4096` → a vector (4096,)."""
-    parts = text.lower().replace("×", "x").replace(",", "x").split("x")
-    if len(parts) not in (1, 3) or not all(part.strip().isdigit() and int(part) > 0 for part in parts):
+    """`224x224x3` (also `224×224×3`, `224,224,3`) → (224, 224, 3); `4096` → a vector (4096,);
+    `HxWx3` leaves nH and nW symbolic."""
+    parts = [part.strip() for part in text.replace("×", "x").replace(",", "x").split("x")]
+    numbers = all(part.isdigit() and int(part) > 0 for part in parts[-1:])
+    spatial = all(
+        (part.isdigit() and int(part) > 0) or (part.isidentifier() and part != "x") for part in parts[:-1]
+    )
+    if len(parts) not in (1, 3) or not (numbers and spatial):
         raise typer.BadParameter(
-            f"expected nHxnWxnC like 224x224x3 (or a vector length like 4096), got {text!r}"
+            f"expected nHxnWxnC like 224x224x3 or HxWx3 (or a vector length like 4096), got {text!r}"
         )
-    return tuple(int(part) for part in parts)
+    return tuple(int(part) if part.isdigit() else part for part in parts)  # type: ignore[misc]
 
 
 @app.command()
@@ -91,6 +96,9 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
     columns: Annotated[
         str | None, typer.Option("--columns", help="Extra columns: rf (receptive field), stride (effective).")
     ] = None,
+    assign: Annotated[
+        str | None, typer.Option("--set", help="Give symbolic sizes values: H=224,W=224.")
+    ] = None,
     depth: Annotated[
         int | None,
         typer.Option(
@@ -101,7 +109,7 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
     """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
     shape = parse_input(input_shape) if input_shape else None
     preset, wanted = _preset(count), _extra_columns(columns)
-    full, baseline = guarded(lambda: table_reports(spec, shape))
+    full, baseline = guarded(lambda: table_reports(spec, shape, _assignments(assign)))
     report = full.to_depth(depth)
     extras = receptive_columns(spec, full, wanted) if wanted else ()
     if output_format is Format.table and output is None:
@@ -159,9 +167,28 @@ def _preset(name: str) -> Preset:
     return PRESETS[name]
 
 
-def table_reports(argument: str, input_shape: Shape | None) -> tuple[Report, Report | None]:
-    """The report at the requested input, and (when the input is overridden) the one at the spec's own."""
+def _assignments(text: str | None) -> dict[str, int]:
+    """`H=224,W=224` → {"H": 224, "W": 224}, or a usage error."""
+    values: dict[str, int] = {}
+    for part in filter(None, (text or "").split(",")):
+        name, _, value = part.partition("=")
+        if not (name.strip().isidentifier() and value.strip().isdigit() and int(value) > 0):
+            raise typer.BadParameter(
+                f"expected NAME=SIZE pairs like H=224,W=224, got {part!r}", param_hint="--set"
+            )
+        values[name.strip()] = int(value)
+    return values
+
+
+def table_reports(
+    argument: str, input_shape: Shape | None, values: dict[str, int] | None = None
+) -> tuple[Report, Report | None]:
+    """The report at the requested input, and (when the input is overridden) the one at the spec's own.
+    `values` give symbolic sizes (`H`) numbers."""
     spec = load_spec(*resolve(argument))
+    if values:
+        given: tuple[Any, ...] = input_shape or spec.input
+        input_shape = tuple(values[d] if isinstance(d, str) and d in values else d for d in given)
     report = analyze(spec, input_shape)
     if input_shape is None or input_shape == spec.input:
         return report, None

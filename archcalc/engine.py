@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from archcalc.errors import Problem, ShapeError
 from archcalc.layers import Layer
@@ -25,7 +26,12 @@ def analyze(spec: Spec, input_shape: Shape | None = None) -> Report:
 
 def walk(spec: Spec, input_shape: Shape | None = None) -> tuple[Report, dict[str, Layer]]:
     """`analyze`, and the layer behind every row that has one, by the row's name (for rules and tools)."""
-    shape = input_shape or spec.input
+    given: tuple[Any, ...] = input_shape or spec.input
+    shape: Shape = given
+    if any(isinstance(d, str) for d in given):  # `[H, W, 3]`: the only path that imports the symbolic engine
+        from archcalc.symbolic import symbolic_shape
+
+        shape = symbolic_shape(given)
     walker = _Walker(spec.source, input_shape)
     output = walker.run(spec.layers, shape, prefix="", depth=0, frozen=False)
     report = Report(spec.name, spec.description, shape, output, walker.rows, Totals.of(walker.rows))

@@ -50,7 +50,7 @@ def to_json(report: Report, preset: Preset = MACS) -> str:
     if preset is not MACS:
         document["count"] = {"label": preset.label, "definition": preset.definition,
                              "total": preset.count(report.totals)}  # fmt: skip
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
 def to_csv(report: Report) -> str:
@@ -102,9 +102,9 @@ def to_rich(
         f"{totals.params:,}",
         f"{preset.count(totals):,}",
     )
-    table = _rich_table(
-        f"{report.name} — input {format_shape(report.input)}", _columns(preset, extras), footers
-    )
+    symbolic = not isinstance(totals.macs, int)  # formulas wrap; numbers never do
+    title = f"{report.name} — input {format_shape(report.input)}"
+    table = _rich_table(title, _columns(preset, extras), footers, wrap=symbolic)
     for cells in layer_cells(report, baseline, tree=True, preset=preset, extras=extras):
         table.add_row(*(_styled(cell, show_was=index == OUTPUT_COLUMN) for index, cell in enumerate(cells)))
     summary = Table.grid(padding=(0, 2))
@@ -158,7 +158,7 @@ def summary_lines(
         ("FLOPs", f"{total('flops')} (= 2 × MACs)"),
         ("bias adds", f"{t.bias_adds:,}"),
         ("activations", f"{t.activations:,} output elements, all layers, batch 1"),
-        ("param memory", f"{t.param_bytes_fp32:,} bytes fp32 ({t.param_bytes_fp32 / 2**20:,.2f} MiB)"),
+        ("param memory", f"{t.param_bytes_fp32:,} bytes fp32" + _mib(t.param_bytes_fp32)),
     ]
     if t.buffers:
         lines.insert(3, ("buffers", f"{t.buffers:,} (batch norm running statistics, not params)"))
@@ -167,6 +167,11 @@ def summary_lines(
         lines.insert(lines.index(next(line for line in lines if line[0] == "FLOPs")) + 1,
                      (preset.label, f"{counted} ({preset.definition})"))  # fmt: skip
     return lines
+
+
+def _mib(count: int) -> str:
+    """` (97.49 MiB)` for a number of bytes; nothing for a symbolic one."""
+    return f" ({count / 2**20:,.2f} MiB)" if isinstance(count, int) else ""
 
 
 def _versus(text_of: Callable[[T], str], new: T, old: T | None) -> Cell:
@@ -248,7 +253,9 @@ def _markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> li
     return [f"| {' | '.join(columns)} |", f"|{align}|", *(f"| {' | '.join(row)} |" for row in rows)]
 
 
-def _rich_table(title: str, columns: Sequence[str], footers: Sequence[str] | None = None) -> Table:
+def _rich_table(
+    title: str, columns: Sequence[str], footers: Sequence[str] | None = None, wrap: bool = False
+) -> Table:
     """A table captioned with the counting convention; numbers right-aligned; figures, names and shapes
     never wrapped, and nothing ever cut short with an ellipsis (a too-long cell folds instead)."""
     from rich.table import Table
@@ -259,5 +266,5 @@ def _rich_table(title: str, columns: Sequence[str], footers: Sequence[str] | Non
     for column, footer in zip(columns, footers or [""] * len(columns), strict=True):
         numeric = column in NUMERIC_COLUMNS
         table.add_column(column, footer=footer, justify="right" if numeric else "left", overflow="fold",
-                         no_wrap=column in UNBROKEN_COLUMNS, min_width=4)  # fmt: skip
+                         no_wrap=column in UNBROKEN_COLUMNS and not wrap, min_width=4)  # fmt: skip
     return table

@@ -16,8 +16,8 @@ Pair = tuple[int, int]
 
 
 def format_shape(shape: Shape) -> str:
-    """28×28×6 for a volume, 400 for a vector."""
-    return "×".join(str(d) for d in shape)
+    """28×28×6 for a volume, 400 for a vector; a symbolic extent with several terms in parentheses."""
+    return "×".join(f"({d})" if " " in str(d) else str(d) for d in shape)
 
 
 def format_axes(pair: Pair) -> str:

@@ -43,7 +43,7 @@ def sweep(spec: Spec, sizes: range) -> list[SizeRow]:
 
 def _row(spec: Spec, size: int) -> SizeRow:
     try:
-        report, layers = walk(spec, (size, size, spec.input[2]))
+        report, layers = walk(spec, (size, size, int(spec.input[2])))
     except SpecError:
         return SizeRow(size, fits=False)
     inputs = {row.name: row.input for row in report.rows}

@@ -23,7 +23,10 @@ class Spec(BaseModel):
 
     name: Annotated[str, Strict(), Field(min_length=1)]
     description: Annotated[str, Strict()] = ""
-    input: tuple[Annotated[int, Strict(), Field(gt=0)], ...]
+    input: tuple[
+        Annotated[int, Strict(), Field(gt=0)] | Annotated[str, Field(pattern=r"^[A-Za-z_]\w*$")], ...
+    ]
+    """nH, nW, nC or [n]; nH and nW may be names (`[H, W, 3]`) to leave the size symbolic."""
     layers: list[Layer] = Field(min_length=1)
     blocks: dict[str, Any] = Field(default_factory=dict)
     """The block definitions as written (their uses are already instantiated in `layers`)."""
@@ -37,6 +40,10 @@ class Spec(BaseModel):
     def _volume_or_vector(cls, value: Shape) -> Shape:
         if len(value) not in (1, 3):
             raise ValueError(f"expected [nH, nW, nC] or a vector [n], got {len(value)} numbers")
+        if isinstance(value[-1], str):
+            raise ValueError(
+                "only nH and nW may be symbols; the channels (or a vector's length) are a number"
+            )
         return value
 
     @property

@@ -42,7 +42,7 @@ def test_input_override_shows_what_changed():
     assert "- input: 224×224×3 (was 227×227×3)" in result.stdout
 
 
-@pytest.mark.parametrize("text", ["224x224", "ax3x3", "0x1x1", "224x224x3x1"])
+@pytest.mark.parametrize("text", ["224x224", "3x3xa", "0x1x1", "224x224x3x1", "H-1x3x3"])
 def test_a_malformed_input_size_is_a_usage_error(text):
     result = run("table", "alexnet", "--input", text)
     assert result.exit_code == 2

@@ -179,7 +179,8 @@ def _stride(x: Shape, z: Shape) -> Pair:
         raise ShapeError(f"a shortcut cannot turn {format_shape(x)} into {format_shape(z)}", "AC103")
     strides = []
     for n, target in zip(x[:2], z[:2], strict=True):
-        fitting = [s for s in range(1, n + 1) if (n - 1) // s + 1 == target]
+        candidates = range(1, n + 1) if isinstance(n, int) else range(1, 65)  # a symbolic size: try strides
+        fitting = [s for s in candidates if (n - 1) // s + 1 == target]
         if not fitting:
             raise ShapeError(
                 f"no stride takes a shortcut from {format_shape(x)} to {format_shape(z)}", "AC103"
