@@ -49,6 +49,9 @@ def verify(
     everything: Annotated[
         bool, typer.Option("--all", help="List every layer, not only the mismatches.")
     ] = False,
+    check_memory: Annotated[
+        bool, typer.Option("--memory", help="Also run a real forward pass and compare activation memory.")
+    ] = False,
     output_format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
 ) -> None:
     """Build the spec in torch (meta device) and check every layer's shape, params and FLOPs (= 2 × MACs)."""
@@ -61,6 +64,11 @@ def verify(
         sys.stdout.write(render_torch.verification_json(result))
     else:
         show(render_torch.verification_rich(result, everything))
+    if check_memory:
+        check = guarded(lambda: backend("measure").inference_memory(loaded))
+        predicted, measured = f"{check.predicted_bytes:,}", f"{check.measured_bytes:,}"
+        typer.echo(f"inference activations, batch {check.batch}, fp32: archcalc predicts {predicted} bytes, "
+                   f"torch allocated {measured} at its peak (ratio {check.ratio:.3f})")  # fmt: skip
     raise typer.Exit(0 if result.ok else 1)
 
 

@@ -1,10 +1,12 @@
 """Memory a spec needs: parameters per dtype, and activations for inference (peak) and for training.
 
 Inference keeps only what is still to be read: a layer's input and output coexist while it runs, then the
-input is freed — except where a block still needs it (a residual's shortcut, the other paths of a branch
-set), and a path's output lives until the merge. The peak of that walk is the inference figure (eager
-execution, no in-place reuse assumed). Training keeps every layer's output for the backward pass, plus the
-input: the sum of all activations. Figures are elements per sample; bytes = elements × batch × dtype size.
+input is freed — except the network's input, which the caller holds throughout, and where a block still
+needs it (a residual's shortcut, the other paths of a branch set); a path's output lives until the merge,
+and a conv or dense with a fused batch norm briefly holds two outputs. The peak of that walk is the
+inference figure, as eager torch allocates (fused activations work in place). Training keeps every
+layer's output for the backward pass, plus the input: the sum of all activations. Figures are elements
+per sample; bytes = elements × batch × dtype size.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ class Memory:
 def memory(spec: Spec, input_shape: Shape | None = None) -> Memory:
     report, layers = walk(spec, input_shape)
     rows = {row.name: row for row in report.rows}
-    peak = _Peak(rows, layers).run(spec.layers, "", numel(report.input), shared=False, held=0)[0]
+    x = numel(report.input)  # the caller holds the input for the whole forward pass
+    peak = _Peak(rows, layers).run(spec.layers, "", x, shared=True, held=x)[0]
     training = numel(report.input) + report.totals.activations
     return Memory(report.totals.params, report.totals.buffers, peak, training)
 
@@ -59,7 +62,7 @@ class _Peak:
             if isinstance(layer, Composite):
                 peak = max(peak, self.composite(layer, name, x, held, current))
             else:
-                peak = max(peak, held + current + y)
+                peak = max(peak, held + current + layer.outputs_alive() * y)
             x, current = y, y
         return peak, x
 
@@ -76,5 +79,5 @@ class _Peak:
         shortcut = f"{name}.shortcut"
         if shortcut in self.layers and self.layers[shortcut].implicit:
             out = numel(self.rows[shortcut].output)
-            peak, ends = max(peak, held + ends + out), ends + out
+            peak, ends = max(peak, held + ends + self.layers[shortcut].outputs_alive() * out), ends + out
         return max(peak, held + ends + numel(self.rows[merge].output))

@@ -46,3 +46,10 @@ def test_the_table_reads_a_to_b():
     result = runner.invoke(app, ["diff", "vgg16", "vgg19", "-f", "markdown"])
     assert "| 56×56 | 56×56×256 | 56×56×256 | 1,475,328 | 2,065,408 | +590,080 (+40.0%) |" in result.stdout
     assert runner.invoke(app, ["diff", "vgg16", "vgg19"], env={"COLUMNS": "160"}).exit_code == 0
+
+
+def test_golden_diff():
+    from pathlib import Path
+
+    golden = Path(__file__).parent / "golden" / "vgg16-vgg19.diff.md"
+    assert runner.invoke(app, ["diff", "vgg16", "vgg19", "-f", "markdown"]).stdout == golden.read_text()

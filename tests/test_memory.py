@@ -13,8 +13,8 @@ SPECS = Path(__file__).parent.parent / "specs"
 
 def test_lenet5_in_a_chain_input_and_output_coexist():
     result = memory(load_spec(SPECS / "lenet5.yaml"))
-    # conv1 out 28·28·6 = 4,704 and pool1 out 14·14·6 = 1,176 alive together is the largest pair
-    assert result.inference_peak == 4_704 + 1_176
+    # the caller's input 32·32 stays; conv1 out 28·28·6 = 4,704 and pool1 out 14·14·6 = 1,176 coexist
+    assert result.inference_peak == 1_024 + 4_704 + 1_176
     # training keeps the input 32·32 and every output (8,494, see the JSON totals)
     assert result.training == 1_024 + 8_494
 
@@ -27,8 +27,9 @@ def test_a_residual_block_keeps_its_input_until_the_add():
 
 def test_resnet50_peak_is_the_first_projection_block():
     result = memory(load_spec(SPECS / "resnet50.yaml"))
-    block_input, widened = 56 * 56 * 64, 56 * 56 * 256
-    assert result.inference_peak == block_input + 3 * widened  # body output, projection, and their sum
+    image, block_input, widened = 224 * 224 * 3, 56 * 56 * 64, 56 * 56 * 256
+    # the body's output, and the projection's conv and batch norm outputs, while a[l] and the image are held
+    assert result.inference_peak == image + block_input + 3 * widened
     assert (result.params, result.buffers) == (25_557_032, 53_120)
 
 

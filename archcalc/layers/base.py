@@ -165,6 +165,11 @@ class Layer(BaseModel):
         """The course's formulas with this layer's numbers put in (`archcalc explain`)."""
         return ["shape unchanged, no parameters, no MACs"]
 
+    def outputs_alive(self) -> int:
+        """How many output-sized tensors exist at once while the layer runs (eager torch): 1, or 2 for a
+        conv or dense whose fused batch norm writes a new tensor before the conv's output is freed."""
+        return 1
+
     def norm_params(self, x: Shape) -> int:
         """Batch norm γ and β in this layer (other tools count them as operations)."""
         return 0

@@ -36,6 +36,9 @@ class Fused(Layer):
     def fused_buffers(self, units: int) -> int:
         return 2 * units if self.bn else 0
 
+    def outputs_alive(self) -> int:
+        return 2 if self.bn else 1
+
     def fused_suffix(self) -> str:
         parts = ["bn"] if self.bn else []
         if self.act:

@@ -1,0 +1,71 @@
+"""Measure the activation memory of a real forward pass, to check archcalc's memory model against torch.
+
+A TorchDispatchMode sees every tensor the forward pass allocates (on any device) and when it is freed, so
+the peak of live activation bytes is counted exactly, with no allocator caching or RSS noise. The caller's
+input is added: it is alive throughout. Weights are not counted (they are parameters, not activations).
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils._pytree import tree_flatten
+
+from archcalc.backends.torch import build, nchw
+from archcalc.engine import analyze
+from archcalc.memory import memory
+from archcalc.spec import Spec
+
+FP32_BYTES = 4
+
+
+@dataclass(frozen=True)
+class MemoryCheck:
+    batch: int
+    predicted_bytes: int
+    measured_bytes: int
+
+    @property
+    def ratio(self) -> float:
+        return self.measured_bytes / self.predicted_bytes
+
+
+class _LiveTensors(TorchDispatchMode):  # type: ignore[no-untyped-call]
+    """Counts the bytes of every storage an op creates until its last tensor is collected."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.live = self.peak = 0
+        self.owned: dict[int, int] = {}
+
+    def _free(self, key: int, size: int) -> None:
+        if self.owned.pop(key, None) is not None:
+            self.live -= size
+
+    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        out = func(*args, **(kwargs or {}))
+        for tensor in tree_flatten(out)[0]:
+            if isinstance(tensor, torch.Tensor):
+                key = tensor.untyped_storage().data_ptr()
+                if key and key not in self.owned:
+                    size = tensor.untyped_storage().nbytes()
+                    self.owned[key], self.live = size, self.live + size
+                    self.peak = max(self.peak, self.live)
+                    weakref.finalize(tensor, self._free, key, size)
+        return out
+
+
+def inference_memory(spec: Spec, batch: int = 4) -> MemoryCheck:
+    """The memory model's inference peak beside the live-tensor peak of a real fp32 forward pass."""
+    report = analyze(spec)
+    model = build(spec, report).eval()
+    x = torch.randn(nchw(report.input, batch))
+    counter = _LiveTensors()
+    with torch.inference_mode(), counter:
+        model(x)
+    predicted = memory(spec).inference_peak * batch * FP32_BYTES
+    return MemoryCheck(batch, predicted, counter.peak + x.untyped_storage().nbytes())
