@@ -9,11 +9,14 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from archcalc.cli import app
+
+if TYPE_CHECKING:
+    from archcalc.lint.config import LintConfig
 
 
 class LintFormat(StrEnum):
@@ -57,22 +60,12 @@ def lint(  # noqa: PLR0917 (one parameter per command-line option)
     exit_zero: Annotated[bool, typer.Option(help="Report only: exit 0 whatever is found.")] = False,
 ) -> None:
     """Check specs: schema and shape errors, wasteful or suspicious designs, and budgets."""
-    from archcalc.lint import config as lint_config
     from archcalc.lint import output
     from archcalc.lint.runner import discover, lint_file
 
     options = {"select": select, "extend_select": extend_select, "ignore": ignore, "max_params": max_params,
                "max_macs": max_macs, "max_activations": max_activations}  # fmt: skip
-    try:
-        settings, origin = lint_config.from_pyproject(Path.cwd())
-        config = (
-            lint_config.LintConfig()
-            .merged(settings, str(origin))
-            .merged({key: value for key, value in options.items() if value}, "command line")
-        )
-    except lint_config.ConfigError as exc:
-        typer.echo(f"archcalc lint: {exc}", err=True)
-        raise typer.Exit(2) from None
+    config = _config({key: value for key, value in options.items() if value})
     files = discover(paths or [Path.cwd()], only_specs)
     findings = [finding for path in files for finding in lint_file(path, config)]
     chosen = output_format or (
@@ -87,6 +80,18 @@ def lint(  # noqa: PLR0917 (one parameter per command-line option)
     sys.stdout.write(writers[chosen]())
     failing = {"error", "warning"} if strict else {"error"}
     raise typer.Exit(0 if exit_zero or not any(f.level in failing for f in findings) else 1)
+
+
+def _config(options: dict[str, Any]) -> LintConfig:
+    """Defaults, then `[tool.archcalc]` of the nearest pyproject, then the command line (exit 2 if bad)."""
+    from archcalc.lint.config import ConfigError, LintConfig, from_pyproject
+
+    try:
+        settings, origin = from_pyproject(Path.cwd())
+        return LintConfig().merged(settings, str(origin)).merged(options, "command line")
+    except ConfigError as exc:
+        typer.echo(f"archcalc lint: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
