@@ -22,7 +22,7 @@ from archcalc.errors import SpecError
 from archcalc.presets import PRESETS, Preset
 from archcalc.report import Report
 from archcalc.shapes import Shape
-from archcalc.spec import load_spec
+from archcalc.spec import Spec, load_spec
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -109,9 +109,9 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
     """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
     shape = parse_input(input_shape) if input_shape else None
     preset, wanted = _preset(count), _extra_columns(columns)
-    full, baseline = guarded(lambda: table_reports(spec, shape, _assignments(assign)))
+    loaded, full, baseline = guarded(lambda: table_reports(spec, shape, _assignments(assign)))
     report = full.to_depth(depth)
-    extras = receptive_columns(spec, full, wanted) if wanted else ()
+    extras = receptive_columns(loaded, full, wanted) if wanted else ()
     if output_format is Format.table and output is None:
         from archcalc.render import to_rich
 
@@ -147,11 +147,11 @@ def _extra_columns(text: str | None) -> list[str]:
     return wanted
 
 
-def receptive_columns(argument: str, report: Report, wanted: list[str]) -> Extras:
+def receptive_columns(spec: Spec, report: Report, wanted: list[str]) -> Extras:
     """The receptive field and effective stride of every row, as the asked-for extra columns."""
     from archcalc.receptive import receptive_fields
 
-    fields = receptive_fields(load_spec(*resolve(argument)), report)
+    fields = receptive_fields(spec, report)
     described = {name: field.describe() for name, field in fields.items()}
     index = {"rf": 0, "stride": 1}
     return [
@@ -182,8 +182,8 @@ def _assignments(text: str | None) -> dict[str, int]:
 
 def table_reports(
     argument: str, input_shape: Shape | None, values: dict[str, int] | None = None
-) -> tuple[Report, Report | None]:
-    """The report at the requested input, and (when the input is overridden) the one at the spec's own.
+) -> tuple[Spec, Report, Report | None]:
+    """The spec, its report at the requested input, and (when the input is overridden) the one at its own.
     `values` give symbolic sizes (`H`) numbers."""
     spec = load_spec(*resolve(argument))
     if values:
@@ -191,11 +191,11 @@ def table_reports(
         input_shape = tuple(values[d] if isinstance(d, str) and d in values else d for d in given)
     report = analyze(spec, input_shape)
     if input_shape is None or input_shape == spec.input:
-        return report, None
+        return spec, report, None
     try:
-        return report, analyze(spec)
+        return spec, report, analyze(spec)
     except SpecError:
-        return report, None  # the spec's own input is broken; the override is what the user asked for
+        return spec, report, None  # the spec's own input is broken; the override is what the user asked for
 
 
 @app.command("list")
