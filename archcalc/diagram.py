@@ -11,14 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from archcalc.engine import walk
+from archcalc.engine import implicit_shortcut, merge_row, walk
 from archcalc.layers import Layer
 from archcalc.layers.composite import Composite
 from archcalc.report import LayerRow
 from archcalc.shapes import Shape, format_shape
 from archcalc.spec import Spec
-
-MERGES = ("add", "concat", "act")
 
 
 @dataclass
@@ -87,10 +85,10 @@ class _Drawer:
         box.boxes.append(inner)
         ends = [self.draw(parts, f"{name}.{scope}", entry, self.path_box(name, scope, inner))
                 for scope, parts in layer.part_lists()]  # fmt: skip
-        shortcut = f"{name}.shortcut"
-        if shortcut in self.layers and self.layers[shortcut].implicit:
+        shortcut = implicit_shortcut(self.layers, name)
+        if shortcut:
             ends.append(self.leaf(shortcut, entry, inner))
-        merge = next((f"{name}.{kind}" for kind in MERGES if f"{name}.{kind}" in self.rows), None)
+        merge = merge_row(self.rows, name)
         if merge is None:
             return ends[-1]
         if self.rows[merge].kind == "add" and len(ends) == 1:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -36,6 +36,22 @@ def walk(spec: Spec, input_shape: Shape | None = None) -> tuple[Report, dict[str
     output = walker.run(spec.layers, shape, prefix="", depth=0, frozen=False)
     report = Report(spec.name, spec.description, shape, output, walker.rows, Totals.of(walker.rows))
     return report, walker.layers
+
+
+MERGE_KINDS = ("add", "concat", "act")
+"""The rows a composite adds where its parts join (`Walk.merge`): a residual's add, a branch set's add or
+concat, a plain residual's activation."""
+
+
+def merge_row(rows: Mapping[str, LayerRow], composite: str) -> str | None:
+    """The name of the row where the parts of `composite` join, if it has one (a sequence has none)."""
+    return next((f"{composite}.{kind}" for kind in MERGE_KINDS if f"{composite}.{kind}" in rows), None)
+
+
+def implicit_shortcut(layers: Mapping[str, Layer], composite: str) -> str | None:
+    """The name of the projection or zero-padding shortcut archcalc added to `composite`, if any."""
+    name = f"{composite}.shortcut"
+    return name if name in layers and layers[name].implicit else None
 
 
 def measure(layer: Layer, x: Shape, name: str | None = None, depth: int = 0) -> LayerRow:

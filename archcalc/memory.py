@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archcalc.engine import walk
+from archcalc.engine import implicit_shortcut, merge_row, walk
 from archcalc.layers import Layer
 from archcalc.layers.composite import Composite
 from archcalc.report import LayerRow
@@ -21,7 +21,6 @@ from archcalc.shapes import Shape, numel
 from archcalc.spec import Spec
 
 DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1}
-MERGES = ("add", "concat", "act")
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ class _Peak:
 
     def composite(self, layer: Composite, name: str, x: int, held: int, current: int) -> int:
         """The peak inside a composite whose input has `x` elements, `current` of them not yet in `held`."""
-        merge = next((f"{name}.{kind}" for kind in MERGES if f"{name}.{kind}" in self.rows), None)
+        merge = merge_row(self.rows, name)
         if merge is None:  # a sequence: its layers run one after the other
             return self.run(layer.part_lists()[0][1], f"{name}.", x, current == 0, held)[0]
         held += current  # the input stays alive until the merge: the shortcut or another path reads it
@@ -76,8 +75,8 @@ class _Peak:
         for scope, parts in layer.part_lists():
             part_peak, end = self.run(parts, f"{name}.{scope}", x, shared=True, held=held + ends)
             peak, ends = max(peak, part_peak), ends + (end if parts else 0)
-        shortcut = f"{name}.shortcut"
-        if shortcut in self.layers and self.layers[shortcut].implicit:
+        shortcut = implicit_shortcut(self.layers, name)
+        if shortcut:
             out = numel(self.rows[shortcut].output)
             peak, ends = max(peak, held + ends + self.layers[shortcut].outputs_alive() * out), ends + out
         return max(peak, held + ends + numel(self.rows[merge].output))
