@@ -11,8 +11,8 @@ from archcalc.layers import Layer
 from archcalc.layers.composite import Composite
 from archcalc.report import LayerRow, Report, Totals
 from archcalc.shapes import Shape, format_shape, numel
-from archcalc.source import SourceMap
-from archcalc.spec import Spec
+from archcalc.spec.model import Spec
+from archcalc.spec.source import SourceMap
 
 
 def analyze(spec: Spec, input_shape: Shape | None = None) -> Report:

@@ -24,7 +24,7 @@ class LayerRow:
     """What one layer takes, makes and costs, for one sample (batch 1).
 
     `norm_params`, `norm_outputs` and `pooled_inputs` (batch norm's γ and β, the elements it normalises, the
-    elements an adaptive average pool averages) are what other tools add to MACs (see archcalc.presets).
+    elements an adaptive average pool averages) are what other tools add to MACs (see analyses.presets).
     `name` is the full dotted name (`layer3.2.conv1`); `depth` counts the enclosing composites. A
     `container` row (a residual block, a branch set, a block's copies) sums the rows beneath it, so totals
     add up the other rows only.

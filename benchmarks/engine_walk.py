@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from archcalc.engine import analyze
-from archcalc.spec import load_spec, parse_spec_text
+from archcalc.spec.model import load_spec, parse_spec_text
 
 TARGET_MS = 50.0
 SPEC = Path(__file__).resolve().parent.parent / "specs" / "resnet1001-cifar.yaml"

@@ -19,7 +19,7 @@ from torch import nn
 
 from archcalc.backends.torch import build, nchw
 from archcalc.engine import analyze
-from archcalc.spec import load_spec
+from archcalc.spec.model import load_spec
 
 SPEC = Path(__file__).resolve().parent.parent / "specs" / "resnet50.yaml"
 

@@ -11,7 +11,7 @@ from archcalc.errors import SpecError
 from archcalc.layers import Layer
 from archcalc.report import LayerRow
 from archcalc.shapes import Shape
-from archcalc.spec import Spec, parse_spec_text
+from archcalc.spec.model import Spec, parse_spec_text
 
 
 def spec_from(text: str, filename: str = "test.yaml") -> Spec:

@@ -3,7 +3,8 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
+
+from tests.paths import SPECS
 
 
 def test_table_never_imports_torch(tmp_path):
@@ -11,7 +12,7 @@ def test_table_never_imports_torch(tmp_path):
     poison.mkdir()
     (poison / "__init__.py").write_text("raise SystemExit('torch was imported')\n")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
-    specs = Path(__file__).parent.parent / "specs"
+    specs = SPECS
     script = (
         f"import sys\nSPECS = {str(specs)!r}\n"
         "from typer.testing import CliRunner\n"

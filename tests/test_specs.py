@@ -4,14 +4,11 @@ The figures come from ../shared/REFERENCE.md (course notes and torchvision), nev
 A spec without an entry here, or an entry without a spec, fails.
 """
 
-from pathlib import Path
-
 import pytest
 
 from archcalc.engine import analyze
-from archcalc.spec import load_spec
-
-SPECS = Path(__file__).parent.parent / "specs"
+from archcalc.spec.model import load_spec
+from tests.paths import SPECS
 
 # stem: (input, output, params, MACs, bias adds)
 REFERENCE = {

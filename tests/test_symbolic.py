@@ -1,7 +1,6 @@
 """Symbolic sizes: formulas that simplify, and that equal the numeric engine at every size (property test)."""
 
 import random
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -9,11 +8,11 @@ from typer.testing import CliRunner
 from archcalc.cli import app
 from archcalc.engine import analyze
 from archcalc.errors import SpecError
-from archcalc.spec import load_spec
+from archcalc.spec.model import load_spec
 from archcalc.symbolic import Expr, evaluate
 from tests.conftest import spec_from
+from tests.paths import SPECS
 
-SPECS = Path(__file__).parent.parent / "specs"
 H, W = Expr.symbol("H"), Expr.symbol("W")
 
 
@@ -93,7 +92,7 @@ def test_the_numeric_path_never_imports_the_symbolic_engine():
     import subprocess
     import sys
 
-    script = ("import sys\nfrom archcalc.engine import analyze\nfrom archcalc.spec import load_spec\n"
+    script = ("import sys\nfrom archcalc.engine import analyze\nfrom archcalc.spec.model import load_spec\n"
               f"analyze(load_spec(__import__('pathlib').Path({str(SPECS / 'resnet50.yaml')!r})))\n"
               "print('archcalc.symbolic' in sys.modules)\n")  # fmt: skip
     assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True).stdout == "False\n"

@@ -22,7 +22,7 @@ import torch
 from archcalc.backends.torch import build, nchw
 from archcalc.engine import analyze
 from archcalc.report import Report
-from archcalc.spec import Spec
+from archcalc.spec.model import Spec
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 TRAIN_FLOPS_FACTOR = 3  # backward ≈ 2 × forward

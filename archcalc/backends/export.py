@@ -19,7 +19,7 @@ import torch
 from archcalc.backends.torch import build, nchw
 from archcalc.engine import analyze
 from archcalc.shapes import Shape
-from archcalc.spec import Spec
+from archcalc.spec.model import Spec
 
 FORMATS = ("onnx", "torchscript")
 

@@ -15,10 +15,10 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
 
+from archcalc.analyses.memory import memory
 from archcalc.backends.torch import build, nchw
 from archcalc.engine import analyze
-from archcalc.memory import memory
-from archcalc.spec import Spec
+from archcalc.spec.model import Spec
 
 FP32_BYTES = 4
 

@@ -19,7 +19,7 @@ from archcalc.layers import Layer
 from archcalc.layers.activation import Act
 from archcalc.report import LayerRow, Report
 from archcalc.shapes import Pair, Shape
-from archcalc.spec import Spec
+from archcalc.spec.model import Spec
 
 ACTIVATIONS: dict[str, Any] = {
     "relu": nn.ReLU, "relu6": nn.ReLU6, "elu": nn.ELU, "selu": nn.SELU, "celu": nn.CELU, "gelu": nn.GELU,

@@ -18,7 +18,7 @@ from archcalc.backends.torch import build, hwc, nchw
 from archcalc.engine import analyze
 from archcalc.report import Report
 from archcalc.shapes import Shape
-from archcalc.spec import Spec
+from archcalc.spec.model import Spec
 
 
 @dataclass(frozen=True)

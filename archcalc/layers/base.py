@@ -51,7 +51,7 @@ PAIR_SCHEMA = {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"type"
                                                  "maxItems": 2}]}  # fmt: skip
 """How a pair is written in YAML (for `archcalc schema`): 3, or [3, 5]."""
 LAYERS_SCHEMA = {"x-archcalc": "layers"}
-"""A list of layers, wherever one nests: archcalc.schema turns this mark into a reference."""
+"""A list of layers, wherever one nests: archcalc.spec.schema turns this mark into a reference."""
 
 PositivePair = Annotated[tuple[int, int], BeforeValidator(pair_of(1)), WithJsonSchema(PAIR_SCHEMA)]
 NonNegativePair = Annotated[tuple[int, int], BeforeValidator(pair_of(0)), WithJsonSchema(PAIR_SCHEMA)]

@@ -18,7 +18,6 @@ from archcalc.layers.base import (
 )
 from archcalc.layers.fused import Fused
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.messages import suggest
 from archcalc.shapes import (
     Pair,
     Shape,
@@ -30,6 +29,7 @@ from archcalc.shapes import (
     leftover,
     sliding_window,
 )
+from archcalc.spec.messages import suggest
 
 
 def _padding(value: Any) -> Any:

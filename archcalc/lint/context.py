@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
 
-from archcalc.blocks import Block, parse_blocks
 from archcalc.layers import LAYER_KINDS, Layer
 from archcalc.layers.composite import Composite
 from archcalc.report import LayerRow, Report
-from archcalc.spec import Spec
+from archcalc.spec.blocks import Block, parse_blocks
+from archcalc.spec.model import Spec
 
 
 @dataclass

@@ -17,8 +17,8 @@ from archcalc.errors import Diagnostic, Problem, SpecError
 from archcalc.lint.config import BUDGETS, ConfigError, LintConfig
 from archcalc.lint.context import Context
 from archcalc.lint.rules import RULES
-from archcalc.source import load_file, load_text
-from archcalc.spec import parse_spec
+from archcalc.spec.model import parse_spec
+from archcalc.spec.source import load_file, load_text
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 SKIPPED_FOLDERS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from archcalc.backends.bench import BenchOptions, bench
-from archcalc.render_torch import bench_csv, bench_json
+from archcalc.render.torch import bench_csv, bench_json
 from tests.conftest import spec_from
 
 TINY = "name: tiny\ninput: [8, 8, 1]\nlayers:\n  - conv: {filters: 2, kernel: 3}\n  - flatten\n  - dense: 3\n"

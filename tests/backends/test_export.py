@@ -1,13 +1,10 @@
 """export writes ONNX and TorchScript files holding exactly the weights the engine counts."""
 
-from pathlib import Path
-
 import pytest
 
 from archcalc.backends.export import export
-from archcalc.spec import load_spec
-
-SPECS = Path(__file__).parent.parent.parent / "specs"
+from archcalc.spec.model import load_spec
+from tests.paths import SPECS
 
 
 @pytest.mark.parametrize("stem", ["lenet5", "resnet18", "googlenet", "ws-zero-pad"])

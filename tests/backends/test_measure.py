@@ -1,15 +1,12 @@
 """The memory model against the tensors a real forward pass allocates (counted exactly by a dispatch mode)."""
 
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
 from archcalc.backends.measure import inference_memory
 from archcalc.cli import app
-from archcalc.spec import load_spec
-
-SPECS = Path(__file__).parent.parent.parent / "specs"
+from archcalc.spec.model import load_spec
+from tests.paths import SPECS
 
 
 @pytest.mark.parametrize("stem", ["lenet5", "ws-projection", "googlenet", "inception-module"])

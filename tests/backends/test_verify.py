@@ -1,14 +1,11 @@
 """torch agrees with the engine on every shipped spec: every layer's shape, params and FLOPs (= 2 × MACs)."""
 
-from pathlib import Path
-
 import pytest
 
 from archcalc.backends.verify import verify
-from archcalc.spec import load_spec
+from archcalc.spec.model import load_spec
 from tests.conftest import spec_from
-
-SPECS = Path(__file__).parent.parent.parent / "specs"
+from tests.paths import SPECS
 
 
 @pytest.mark.parametrize("stem", sorted(path.stem for path in SPECS.glob("*.yaml")))

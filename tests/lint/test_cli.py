@@ -1,16 +1,14 @@
 """`archcalc lint`, `rules` and `schema` from the command line: exit codes and formats CI relies on."""
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from archcalc.cli import app
+from tests.paths import DATA, ROOT, SPECS
 
-DATA = Path(__file__).parent.parent / "data"
-SPECS = Path(__file__).parent.parent.parent / "specs"
 runner = CliRunner()
 
 
@@ -74,7 +72,7 @@ def test_the_schema_is_draft_07_and_every_shipped_spec_validates_against_it():
 
 
 def test_the_readme_documents_every_rule():
-    readme = (Path(__file__).parent.parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     from archcalc.lint.rules import RULES
 
     assert [code for code in RULES if f"| {code} |" not in readme] == []

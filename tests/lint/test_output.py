@@ -1,7 +1,6 @@
 """Lint output: concise lines, JSON, GitHub annotations (escaped) and SARIF 2.1.0 (valid against its schema)."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -9,8 +8,7 @@ from archcalc.errors import Diagnostic
 from archcalc.lint import output
 from archcalc.lint.config import LintConfig
 from archcalc.lint.runner import Finding, discover, lint_file
-
-DATA = Path(__file__).parent.parent / "data"
+from tests.paths import DATA
 
 
 def findings() -> list[Finding]:

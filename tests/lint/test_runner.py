@@ -7,9 +7,7 @@ import pytest
 
 from archcalc.lint.config import ConfigError, LintConfig, parse_size
 from archcalc.lint.runner import discover, lint_file
-
-DATA = Path(__file__).parent.parent / "data"
-SPECS = Path(__file__).parent.parent.parent / "specs"
+from tests.paths import DATA, SPECS
 
 
 def test_the_bad_and_lint_folders_give_exactly_the_golden_findings(monkeypatch):

@@ -1,0 +1,77 @@
+"""Receptive field and effective stride of every layer: how many input pixels one output sees, and how far
+apart (in input pixels) neighbouring outputs are.
+
+The jump/size recurrence, per axis, for a window of effective kernel f̂ = d·(f − 1) + 1 and stride s:
+    r_out = r_in + (f̂ − 1)·j_in        j_out = j_in · s        (r = j = 1 at the input)
+Pointwise layers keep both; dense, flatten and global pooling see the whole input. A composite's parts all
+start from its input, and its output takes the largest field among them (a residual's body, its shortcut,
+every branch of an Inception module).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archcalc.layers import Layer
+from archcalc.layers.base import Window
+from archcalc.layers.composite import Composite
+from archcalc.report import Report
+from archcalc.spec.model import Spec
+
+Extent = int | None  # None: the whole input
+
+
+@dataclass(frozen=True)
+class Field:
+    size: tuple[Extent, Extent]
+    jump: tuple[int, int]
+
+    def through(self, window: Window) -> Field:
+        if window is None:
+            return self
+        if isinstance(window, str):  # WHOLE
+            return Field((None, None), self.jump)
+        kernel, stride = window
+        size = [
+            None if r is None else r + (f - 1) * j
+            for r, f, j in zip(self.size, kernel, self.jump, strict=True)
+        ]
+        return Field((size[0], size[1]), (self.jump[0] * stride[0], self.jump[1] * stride[1]))
+
+    @staticmethod
+    def widest(fields: list[Field]) -> Field:
+        def largest(values: list[Extent]) -> Extent:
+            return None if None in values else max(v for v in values if v is not None)
+
+        return Field((largest([f.size[0] for f in fields]), largest([f.size[1] for f in fields])),
+                     (max(f.jump[0] for f in fields), max(f.jump[1] for f in fields)))  # fmt: skip
+
+    def describe(self) -> tuple[str, str]:
+        """(receptive field, effective stride) as the table shows them: `196`, `7×11`, `all`."""
+        sizes = ["all" if s is None else str(s) for s in self.size]
+        jumps = [str(j) for j in self.jump]
+        return (sizes[0] if sizes[0] == sizes[1] else "×".join(sizes),
+                jumps[0] if jumps[0] == jumps[1] else "×".join(jumps))  # fmt: skip
+
+
+def receptive_fields(spec: Spec, report: Report) -> dict[str, Field]:
+    """The field of every row that has a layer behind it, by row name."""
+    inputs = {row.name: row.input for row in report.rows}
+    fields: dict[str, Field] = {}
+    _walk(spec.layers, "", Field((1, 1), (1, 1)), inputs, fields)
+    return fields
+
+
+def _walk(layers: list[Layer], prefix: str, field: Field, inputs: dict[str, tuple[int, ...]],
+          fields: dict[str, Field]) -> Field:  # fmt: skip
+    for layer in layers:
+        name = f"{prefix}{layer.name}"
+        if isinstance(layer, Composite):
+            ends = [
+                _walk(parts, f"{name}.{scope}", field, inputs, fields) for scope, parts in layer.part_lists()
+            ]
+            field = Field.widest(ends)
+        else:
+            field = field.through(layer.window(inputs[name]))
+        fields[name] = field
+    return field

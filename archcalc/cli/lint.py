@@ -1,0 +1,131 @@
+"""`archcalc lint`, `archcalc rules` and `archcalc schema`: the commands for CI, editors and pre-commit.
+
+Exit codes: 0 clean (warnings allowed unless --strict), 1 findings at error level, 2 usage or config errors.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from archcalc.cli.app import app
+
+if TYPE_CHECKING:
+    from archcalc.lint.config import LintConfig
+
+
+class LintFormat(StrEnum):
+    concise = "concise"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+@app.command()
+def lint(  # noqa: PLR0917 (one parameter per command-line option)
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Spec files or folders (default: the current folder).")
+    ] = None,
+    output_format: Annotated[
+        LintFormat | None,
+        typer.Option(
+            "--format", "-f", help="concise (default; github under GitHub Actions), json, github, sarif."
+        ),
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option(help="Rule codes or prefixes to check (e.g. AC2, AC301).")
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None, typer.Option(help="Codes to check on top of the selection.")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to skip.")] = None,
+    max_params: Annotated[
+        str | None, typer.Option(help="Budget, e.g. 30M: more parameters is an error (AC401).")
+    ] = None,
+    max_macs: Annotated[
+        str | None, typer.Option(help="Budget, e.g. 5G: more MACs is an error (AC402).")
+    ] = None,
+    max_activations: Annotated[
+        str | None, typer.Option(help="Budget: more activations is an error (AC403).")
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Warnings fail too (exit 1).")] = False,
+    only_specs: Annotated[
+        bool, typer.Option(help="Skip given files without a top-level `layers:` (for pre-commit).")
+    ] = False,
+    exit_zero: Annotated[bool, typer.Option(help="Report only: exit 0 whatever is found.")] = False,
+) -> None:
+    """Check specs: schema and shape errors, wasteful or suspicious designs, and budgets."""
+    from archcalc.lint import output
+    from archcalc.lint.runner import discover, lint_file
+
+    options = {"select": select, "extend_select": extend_select, "ignore": ignore, "max_params": max_params,
+               "max_macs": max_macs, "max_activations": max_activations}  # fmt: skip
+    config = _config({key: value for key, value in options.items() if value})
+    files = discover(paths or [Path.cwd()], only_specs)
+    findings = [finding for path in files for finding in lint_file(path, config)]
+    chosen = output_format or (
+        LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.concise
+    )
+    writers = {
+        LintFormat.concise: lambda: output.concise(findings, len(files)),
+        LintFormat.json: lambda: output.as_json(findings),
+        LintFormat.github: lambda: output.github(findings),
+        LintFormat.sarif: lambda: output.sarif(findings),
+    }
+    sys.stdout.write(writers[chosen]())
+    failing = {"error", "warning"} if strict else {"error"}
+    raise typer.Exit(0 if exit_zero or not any(f.level in failing for f in findings) else 1)
+
+
+def _config(options: dict[str, Any]) -> LintConfig:
+    """Defaults, then `[tool.archcalc]` of the nearest pyproject, then the command line (exit 2 if bad)."""
+    from archcalc.lint.config import ConfigError, LintConfig, from_pyproject
+
+    try:
+        settings, origin = from_pyproject(Path.cwd())
+        return LintConfig().merged(settings, str(origin)).merged(options, "command line")
+    except ConfigError as exc:
+        typer.echo(f"archcalc lint: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def rules(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Every lint rule: code, level, name and why it matters."""
+    import json
+
+    from archcalc.lint.rules import RULES
+
+    if output_format == "json":
+        records = [
+            {"code": r.code, "name": r.name, "level": r.level, "rationale": r.rationale}
+            for r in RULES.values()
+        ]
+        sys.stdout.write(json.dumps(records, indent=2) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="archcalc lint rules", caption="AC3xx hints are opt-in: --extend-select AC3")
+    for column in ("code", "level", "name", "why"):
+        table.add_column(column, no_wrap=column != "why")
+    for rule in sorted(RULES.values(), key=lambda r: r.code):
+        table.add_row(rule.code, rule.level, rule.name, rule.rationale)
+    Console().print(table)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema (draft-07) of the spec format, for editors (yaml-language-server)."""
+    import json
+
+    from archcalc.spec.schema import spec_schema
+
+    sys.stdout.write(json.dumps(spec_schema(), indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,178 @@
+"""The commands that need PyTorch: verify, bench, export. torch is imported only when one of them runs.
+
+Without torch they print the install hint and exit 2; a verification mismatch exits 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from types import ModuleType
+from typing import Annotated, Any
+
+import typer
+
+from archcalc.cli.app import Format, app, emit, guarded, parse_input, show
+from archcalc.spec.catalog import resolve
+from archcalc.spec.model import Spec, load_spec
+
+
+class Target(StrEnum):
+    onnx = "onnx"
+    torchscript = "torchscript"
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+def backend(name: str) -> ModuleType:
+    """`archcalc.backends.<name>`, or the install hint and exit code 2 when torch (or onnx) is missing."""
+    from archcalc.backends import TorchMissing, load_backend
+
+    try:
+        return load_backend(name)
+    except TorchMissing as exc:
+        typer.echo(f"archcalc: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _spec(argument: str) -> Spec:
+    return guarded(lambda: load_spec(*resolve(argument)))
+
+
+@app.command()
+def verify(
+    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
+    input_shape: Annotated[
+        str | None, typer.Option("--input", "-i", help="Override the input: nHxnWxnC.")
+    ] = None,
+    everything: Annotated[
+        bool, typer.Option("--all", help="List every layer, not only the mismatches.")
+    ] = False,
+    check_memory: Annotated[
+        bool, typer.Option("--memory", help="Also run a real forward pass and compare activation memory.")
+    ] = False,
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """Build the spec in torch (meta device) and check every layer's shape, params and FLOPs (= 2 × MACs)."""
+    shape = parse_input(input_shape) if input_shape else None
+    loaded = _spec(spec)
+    result = guarded(lambda: backend("verify").verify(loaded, shape))
+    from archcalc.render import torch as render_torch
+
+    if output_format is Format.json:
+        sys.stdout.write(render_torch.verification_json(result))
+    else:
+        show(render_torch.verification_rich(result, everything))
+    if check_memory:
+        check = guarded(lambda: backend("measure").inference_memory(loaded))
+        predicted, measured = f"{check.predicted_bytes:,}", f"{check.measured_bytes:,}"
+        typer.echo(f"inference activations, batch {check.batch}, fp32: archcalc predicts {predicted} bytes, "
+                   f"torch allocated {measured} at its peak (ratio {check.ratio:.3f})")  # fmt: skip
+    raise typer.Exit(0 if result.ok else 1)
+
+
+@app.command()
+def bench(  # noqa: PLR0917 (one parameter per command-line option)
+    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
+    device: Annotated[str, typer.Option(help="auto (cuda, else mps, else cpu), cpu, cuda or mps.")] = "auto",
+    batch: Annotated[str, typer.Option("--batch", "-b", help="Batch sizes to sweep, e.g. 1,8,32.")] = "1",
+    dtype: Annotated[str, typer.Option(help="fp32, bf16 or fp16 (autocast).")] = "fp32",
+    channels_last: Annotated[bool, typer.Option("--channels-last", help="NHWC memory layout.")] = False,
+    compile_model: Annotated[bool, typer.Option("--compile", help="torch.compile the model first.")] = False,
+    mode: Annotated[str, typer.Option(help="infer, or train (forward + backward + SGD step).")] = "infer",
+    warmup: Annotated[int, typer.Option(min=0, help="Untimed iterations per batch size.")] = 3,
+    iters: Annotated[int, typer.Option(min=1, help="Timed iterations per batch size.")] = 10,
+    budget: Annotated[float | None, typer.Option(help="Seconds per batch size instead of --iters.")] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = Format.table,
+) -> None:
+    """Time the spec built in torch: median and spread, samples/s, peak memory, achieved FLOP/s (and MFU)."""
+    options = _bench_options(device, batch, dtype, mode, warmup=warmup, iters=iters, budget=budget,
+                             channels_last=channels_last, compile=compile_model)  # fmt: skip
+    loaded = _spec(spec)
+    module = backend("bench")
+    result = _with_progress(lambda progress: module.bench(loaded, module.BenchOptions(**options), progress))
+    from archcalc.render import torch as render_torch
+
+    if output_format is Format.table:
+        show(render_torch.bench_rich(result))
+    else:
+        sys.stdout.write(
+            render_torch.bench_json(result)
+            if output_format is Format.json
+            else render_torch.bench_csv(result)
+        )
+
+
+def _bench_options(device: str, batch: str, dtype: str, mode: str, **rest: Any) -> dict[str, Any]:
+    """Checked options for BenchOptions; a usage error (exit 2) names the bad one."""
+    choices = {"device": (device, ("auto", "cpu", "cuda", "mps")), "dtype": (dtype, ("fp32", "bf16", "fp16")),
+               "mode": (mode, ("infer", "train"))}  # fmt: skip
+    for option, (value, allowed) in choices.items():
+        if value not in allowed:
+            raise typer.BadParameter(
+                f"{value!r} is not one of {', '.join(allowed)}", param_hint=f"--{option}"
+            )
+    sizes = [part.strip() for part in batch.split(",")]
+    if not all(size.isdigit() and int(size) > 0 for size in sizes):
+        raise typer.BadParameter(
+            f"expected positive whole numbers like 1,8,32, got {batch!r}", param_hint="--batch"
+        )
+    return {
+        "device": device,
+        "batches": tuple(int(size) for size in sizes),
+        "dtype": dtype,
+        "mode": mode,
+        **rest,
+    }
+
+
+def _with_progress(run: Any) -> Any:
+    """Run the benchmark under a rich progress bar on stderr (stdout stays clean for --format json/csv)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("warming up", total=None)
+
+        def update(batch: int, done: int, planned: int) -> None:
+            progress.update(task, description=f"batch {batch}", completed=done, total=planned)
+
+        return run(update)
+
+
+@app.command()
+def export(
+    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
+    output: Annotated[Path, typer.Argument(help="The file to write, e.g. resnet50.onnx.")],
+    to: Annotated[
+        Target, typer.Option("--to", help="onnx (open it in Netron), torchscript, mermaid or dot.")
+    ] = Target.onnx,
+    input_shape: Annotated[
+        str | None, typer.Option("--input", "-i", help="Override the input: nHxnWxnC.")
+    ] = None,
+) -> None:
+    """Write the spec as a diagram (Mermaid, Graphviz DOT: no torch needed; `-` prints it), or its torch
+    model as ONNX or TorchScript, checking the weights written."""
+    shape = parse_input(input_shape) if input_shape else None
+    loaded = _spec(spec)
+    if to in (Target.mermaid, Target.dot):
+        from archcalc.analyses import diagram
+
+        graph = guarded(lambda: diagram.build(loaded, shape))
+        text = diagram.mermaid(graph) if to is Target.mermaid else diagram.dot(graph)
+        emit(text, None if str(output) == "-" else output)
+        return
+    module = backend("export")
+    try:
+        result = guarded(lambda: module.export(loaded, to.value, output, shape))
+    except ImportError as exc:
+        typer.echo(f"archcalc: ONNX export needs the onnx package: pip install onnx ({exc})", err=True)
+        raise typer.Exit(2) from None
+    what = "params + batch norm statistics" if to is Target.onnx else "params"
+    agree = result.weights == result.expected
+    verdict = "as the engine counts" if agree else f"but the engine counts {result.expected:,}"
+    emit(f"wrote {output} ({to.value}): {result.weights:,} {what}, {verdict}\n", None)
+    raise typer.Exit(0 if agree else 1)

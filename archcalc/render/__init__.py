@@ -1,0 +1,1 @@
+"""Results into text: rich tables, markdown, CSV and JSON. Renderers never compute a figure."""

@@ -1,0 +1,270 @@
+"""Turn reports into text: a rich table for people, JSON / CSV / Markdown for machines and documents.
+
+Rendering never computes: every figure comes from the Report. Only the rich renderers import rich.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import astuple, fields
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from archcalc.analyses.presets import PRESETS, Preset
+from archcalc.report import CONVENTION, CONVENTION_BRIEF, LayerRow, Report
+from archcalc.shapes import format_shape
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+    from rich.text import Text
+
+T = TypeVar("T")
+MACS = PRESETS["macs"]
+Extras = Sequence[tuple[str, Mapping[str, str]]]
+"""Optional columns after the output shape: (header, text by row name), e.g. the receptive field."""
+
+
+def _columns(preset: Preset, extras: Extras) -> tuple[str, ...]:
+    return (*COLUMNS[:3], *(header for header, _ in extras), "params", preset.label)
+
+
+Cell = tuple[str, str | None]
+"""A figure as text, and what it was at the spec's own input when an --input override changed it."""
+
+COLUMNS = ("layer", "kind", "output nH×nW×nC", "params", "MACs")
+OUTPUT_COLUMN = COLUMNS.index("output nH×nW×nC")
+CATALOG_COLUMNS = ("spec", "name", "input", "output", "params", "MACs")
+NUMERIC_COLUMNS = ("params", *(preset.label for preset in PRESETS.values()))
+UNBROKEN_COLUMNS = ("layer", "spec", "input", "output", "output nH×nW×nC", "RF", "stride", *NUMERIC_COLUMNS)
+
+
+# ---- one spec ----------------------------------------------------------------------------------------------
+
+
+def to_json(report: Report, preset: Preset = MACS) -> str:
+    """The JSON contract; with a preset other than MACs, also `count`: its label, definition and total."""
+    document = report.to_dict()
+    if preset is not MACS:
+        document["count"] = {"label": preset.label, "definition": preset.definition,
+                             "total": preset.count(report.totals)}  # fmt: skip
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def to_csv(report: Report) -> str:
+    """One line per layer with every LayerRow field, then a `total` line; shapes written 28×28×6."""
+    t = report.totals
+    totalled = {field.name for field in fields(t)} & {field.name for field in fields(LayerRow)}
+    total = LayerRow(
+        "total", "", "", report.input, report.output, **{name: getattr(t, name) for name in totalled}
+    )
+    lines = [[_csv_value(value) for value in astuple(row)] for row in report.rows]
+    lines.append([*[_csv_value(value) for value in astuple(total)][:-2], "", ""])  # no depth, not a container
+    return _csv_text([field.name for field in fields(LayerRow)], lines)
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return format_shape(value) if isinstance(value, tuple) else value
+
+
+def to_markdown(
+    report: Report, baseline: Report | None = None, preset: Preset = MACS, extras: Extras = ()
+) -> str:
+    """A GitHub-flavoured Markdown table followed by the totals and the counting convention."""
+    rows = [
+        [_was(cell) for cell in cells]
+        for cells in layer_cells(report, baseline, preset=preset, extras=extras)
+    ]
+    lines = [f"### {report.name}", "", f"input {format_shape(report.input)}", ""]
+    lines += _markdown_table(_columns(preset, extras), rows)
+    lines += ["", *(f"- {label}: {value}" for label, value in summary_lines(report, baseline, preset))]
+    return "\n".join([*lines, "", f"_{CONVENTION}._", ""])
+
+
+def to_rich(
+    report: Report, baseline: Report | None = None, preset: Preset = MACS, extras: Extras = ()
+) -> RenderableType:
+    """The table people read: one row per layer, a totals row, then the summary lines."""
+    from rich.console import Group
+    from rich.table import Table
+
+    totals = report.totals
+    blanks = ("",) * len(extras)
+    footers = (
+        "total",
+        "",
+        format_shape(report.output),
+        *blanks,
+        f"{totals.params:,}",
+        f"{preset.count(totals):,}",
+    )
+    symbolic = not isinstance(totals.macs, int)  # formulas wrap; numbers never do
+    title = f"{report.name} — input {format_shape(report.input)}"
+    table = _rich_table(title, _columns(preset, extras), footers, wrap=symbolic)
+    for cells in layer_cells(report, baseline, tree=True, preset=preset, extras=extras):
+        table.add_row(*(_styled(cell, show_was=index == OUTPUT_COLUMN) for index, cell in enumerate(cells)))
+    summary = Table.grid(padding=(0, 2))
+    for label, value in summary_lines(report, baseline, preset):
+        summary.add_row(label, value)
+    return Group(table, summary)
+
+
+def layer_cells(
+    report: Report, baseline: Report | None, tree: bool = False, preset: Preset = MACS, extras: Extras = ()
+) -> list[list[Cell]]:
+    """Per layer: name, kind, output shape, params, MACs, each with its baseline value if it changed.
+
+    With `tree`, a name is its last part indented by its depth (`layer3.2.conv1` → `    conv1`).
+    """
+    before = {row.name: row for row in baseline.rows} if baseline else {}
+    return [
+        [
+            (_tree_name(row) if tree else row.name, None),
+            (f"{row.kind} {row.summary}".rstrip(), None),
+            _versus(lambda r: format_shape(r.output), row, before.get(row.name)),
+            *((values.get(row.name, ""), None) for _, values in extras),
+            _versus(lambda r: f"{r.params:,}", row, before.get(row.name)),
+            _versus(lambda r: f"{preset.count(r):,}", row, before.get(row.name)),
+        ]
+        for row in report.rows
+    ]
+
+
+def _tree_name(row: LayerRow) -> str:
+    return "  " * row.depth + row.name.rsplit(".", 1)[-1]
+
+
+def summary_lines(
+    report: Report, baseline: Report | None = None, preset: Preset = MACS
+) -> list[tuple[str, str]]:
+    """The totals as (label, value) pairs, each value saying how it is counted."""
+    t, old = report.totals, (baseline.totals if baseline else None)
+
+    def total(name: str) -> str:
+        return _was(_versus(lambda totals: f"{getattr(totals, name):,}", t, old))
+
+    lines = [
+        ("input", _was(_versus(lambda r: format_shape(r.input), report, baseline))),
+        ("output", _was(_versus(lambda r: format_shape(r.output), report, baseline))),
+        (
+            "params",
+            f"{total('params')} (trainable {t.trainable_params:,}, non-trainable {t.non_trainable_params:,})",
+        ),
+        ("MACs", f"{total('macs')} multiply-accumulates of conv/dense weights"),
+        ("FLOPs", f"{total('flops')} (= 2 × MACs)"),
+        ("bias adds", f"{t.bias_adds:,}"),
+        ("activations", f"{t.activations:,} output elements, all layers, batch 1"),
+        ("param memory", f"{t.param_bytes_fp32:,} bytes fp32" + _mib(t.param_bytes_fp32)),
+    ]
+    if t.buffers:
+        lines.insert(3, ("buffers", f"{t.buffers:,} (batch norm running statistics, not params)"))
+    if preset is not MACS:
+        counted = _was(_versus(lambda totals: f"{preset.count(totals):,}", t, old))
+        lines.insert(lines.index(next(line for line in lines if line[0] == "FLOPs")) + 1,
+                     (preset.label, f"{counted} ({preset.definition})"))  # fmt: skip
+    return lines
+
+
+def _mib(count: int) -> str:
+    """` (97.49 MiB)` for a number of bytes; nothing for a symbolic one."""
+    return f" ({count / 2**20:,.2f} MiB)" if isinstance(count, int) else ""
+
+
+def _versus(text_of: Callable[[T], str], new: T, old: T | None) -> Cell:
+    """A figure, and its old text when there is an old value and it reads differently."""
+    text = text_of(new)
+    was = text_of(old) if old is not None else None
+    return text, (was if was != text else None)
+
+
+def _was(cell: Cell) -> str:
+    """`54×54×96 (was 55×55×96)` when an input override changed a figure."""
+    value, old = cell
+    return value if old is None else f"{value} (was {old})"
+
+
+def _styled(cell: Cell, show_was: bool) -> Text:
+    """A changed figure in yellow, followed by its old value where asked (the output shape)."""
+    from rich.text import Text
+
+    value, old = cell
+    if old is None:
+        return Text(value)
+    text = Text(value, style="yellow")
+    if show_was:
+        text.append(f"\n(was {old})", style="dim")
+    return text
+
+
+# ---- the built-in catalog ----------------------------------------------------------------------------------
+
+
+def catalog_json(reports: dict[str, Report]) -> str:
+    records = [
+        {"spec": key, "name": r.name, "input": list(r.input), "output": list(r.output),
+         "params": r.totals.params, "macs": r.totals.macs}
+        for key, r in reports.items()
+    ]  # fmt: skip
+    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+
+
+def catalog_csv(reports: dict[str, Report]) -> str:
+    rows = [[key, r.name, format_shape(r.input), format_shape(r.output), r.totals.params, r.totals.macs]
+            for key, r in reports.items()]  # fmt: skip
+    return _csv_text(["spec", "name", "input", "output", "params", "macs"], rows)
+
+
+def catalog_markdown(reports: dict[str, Report]) -> str:
+    return "\n".join(
+        [*_markdown_table(CATALOG_COLUMNS, _catalog_cells(reports)), "", f"{CONVENTION_BRIEF}.", ""]
+    )
+
+
+def catalog_rich(reports: dict[str, Report]) -> RenderableType:
+    """The catalog for a terminal: without the long names, so that 80 columns hold every figure."""
+    columns = [column for column in CATALOG_COLUMNS if column != "name"]
+    table = _rich_table("built-in specs", columns)
+    for spec, _name, *figures in _catalog_cells(reports):
+        table.add_row(spec, *figures)
+    return table
+
+
+def _catalog_cells(reports: dict[str, Report]) -> list[list[str]]:
+    return [[key, r.name, format_shape(r.input), format_shape(r.output), f"{r.totals.params:,}",
+             f"{r.totals.macs:,}"] for key, r in reports.items()]  # fmt: skip
+
+
+# ---- shared table builders ---------------------------------------------------------------------------------
+
+
+def _csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([header, *rows])
+    return buffer.getvalue()
+
+
+def _markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    align = "|".join("---:" if column in NUMERIC_COLUMNS else "---" for column in columns)
+    return [f"| {' | '.join(columns)} |", f"|{align}|", *(f"| {' | '.join(row)} |" for row in rows)]
+
+
+def _rich_table(
+    title: str, columns: Sequence[str], footers: Sequence[str] | None = None, wrap: bool = False
+) -> Table:
+    """A table captioned with the counting convention; numbers right-aligned; figures, names and shapes
+    never wrapped, and nothing ever cut short with an ellipsis (a too-long cell folds instead)."""
+    from rich.table import Table
+
+    table = Table(
+        title=title, caption=CONVENTION_BRIEF, caption_justify="left", show_footer=footers is not None
+    )
+    for column, footer in zip(columns, footers or [""] * len(columns), strict=True):
+        numeric = column in NUMERIC_COLUMNS
+        table.add_column(column, footer=footer, justify="right" if numeric else "left", overflow="fold",
+                         no_wrap=column in UNBROKEN_COLUMNS and not wrap, min_width=4)  # fmt: skip
+    return table

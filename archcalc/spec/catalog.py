@@ -1,0 +1,32 @@
+"""The built-in specs (the verified zoo shipped inside the package) and resolving a spec argument."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archcalc.errors import Diagnostic, SpecError
+from archcalc.spec.messages import suggest
+
+BUILTIN_DIR = Path(__file__).parent.parent / "specs"
+
+
+def builtin_names() -> list[str]:
+    """Names of the shipped specs (file stems), sorted."""
+    return sorted(path.stem for path in BUILTIN_DIR.glob("*.yaml"))
+
+
+def resolve(argument: str) -> tuple[Path, str]:
+    """The file a spec argument names, and how to name it in messages.
+
+    A path that exists wins (named as typed); else the built-in spec of that name (named by its full path, so
+    editors can open it); else a SpecError listing the built-in names.
+    """
+    path = Path(argument)
+    if path.exists():
+        return path, argument
+    builtin = BUILTIN_DIR / f"{argument}.yaml"
+    if path.suffix not in (".yaml", ".yml") and "/" not in argument and builtin.is_file():
+        return builtin, str(builtin)
+    names = builtin_names()
+    message = f"no such file or built-in spec{suggest(argument, names)} (built-in specs: {', '.join(names)})"
+    raise SpecError([Diagnostic(argument, 0, 0, message, "AC001")])

@@ -1,0 +1,151 @@
+"""Block arguments in settings: `filters: width * 4`, `stride: 2 if i == 0 else 1`. Never Python's eval.
+
+An expression is parsed with `ast` and evaluated by walking a whitelist of node types: whole numbers,
+booleans, names of block arguments, + − * // %, comparisons, and/or/not and `a if cond else b`. Anything
+else (calls, attributes, subscripts, `/`, strings, floats) is refused with a reason.
+
+A setting's text is read as an expression only when it could not mean itself: a bare name that is an
+argument (`width`), or text with an operator (`width * 4`). Other text (`same`, `relu`, `max`) stays text.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from archcalc.spec.messages import suggest
+
+Env = Mapping[str, Any]
+
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+}
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be evaluated; the message says why."""
+
+
+def substitute(value: Any, env: Env) -> Any:
+    """`value` with every expression in it (at any depth of lists and mappings) replaced by its value.
+
+    Layer names (`name:` keys) are left alone: they are labels, not arithmetic.
+    """
+    if isinstance(value, dict):
+        return {key: item if key == "name" else substitute(item, env) for key, item in value.items()}
+    if isinstance(value, list):
+        return [substitute(item, env) for item in value]
+    if isinstance(value, str) and _is_expression(value, env):
+        return evaluate(value, env)
+    return value
+
+
+def _is_expression(text: str, env: Env) -> bool:
+    if text.isidentifier():
+        return text in env
+    tree = _parse(text)
+    return tree is not None and any(
+        isinstance(node, ast.operator | ast.cmpop | ast.boolop) for node in ast.walk(tree)
+    )
+
+
+def _parse(text: str) -> ast.Expression | None:
+    try:
+        return ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        return None
+
+
+def evaluate(text: str, env: Env) -> Any:
+    """The value of `text` given the arguments in `env`; ExpressionError if it is not a safe expression."""
+    tree = _parse(text)
+    if tree is None:
+        raise ExpressionError(f"'{text}' is not an expression")
+    return _Evaluator(text, env).visit(tree.body)
+
+
+class _Evaluator:
+    def __init__(self, text: str, env: Env) -> None:
+        self.text = text
+        self.env = env
+
+    def visit(self, node: ast.expr) -> Any:
+        method = getattr(self, f"_{type(node).__name__}", None)
+        if method is None:
+            raise ExpressionError(
+                f"'{self.text}': {type(node).__name__.lower()} is not allowed in an expression"
+            )
+        return method(node)
+
+    def _Constant(self, node: ast.Constant) -> Any:
+        if type(node.value) not in (int, bool):
+            raise ExpressionError(
+                f"'{self.text}': only whole numbers and true/false are allowed, not {node.value!r}"
+            )
+        return node.value
+
+    def _Name(self, node: ast.Name) -> Any:
+        if node.id in self.env:
+            return self.env[node.id]
+        known = sorted(self.env)
+        hint = suggest(node.id, known)
+        raise ExpressionError(
+            f"'{self.text}': unknown name '{node.id}'{hint} (known: {', '.join(known) or 'none'})"
+        )
+
+    def _BinOp(self, node: ast.BinOp) -> Any:
+        if isinstance(node.op, ast.Div):
+            raise ExpressionError(f"'{self.text}': use // for whole-number division")
+        rule = _BINARY.get(type(node.op))
+        if rule is None:
+            raise ExpressionError(f"'{self.text}': operator {type(node.op).__name__} is not allowed")
+        left, right = self._integer(node.left), self._integer(node.right)
+        if right == 0 and isinstance(node.op, ast.FloorDiv | ast.Mod):
+            raise ExpressionError(f"'{self.text}': division by zero")
+        return rule(left, right)
+
+    def _UnaryOp(self, node: ast.UnaryOp) -> Any:
+        if isinstance(node.op, ast.Not):
+            return not self.visit(node.operand)
+        if isinstance(node.op, ast.USub):
+            return -self._integer(node.operand)
+        return self._integer(node.operand)
+
+    def _Compare(self, node: ast.Compare) -> bool:
+        left = self.visit(node.left)
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
+            right = self.visit(comparator)
+            rule = _COMPARE.get(type(op))
+            if rule is None:
+                raise ExpressionError(f"'{self.text}': comparison {type(op).__name__} is not allowed")
+            if not rule(left, right):
+                return False
+            left = right
+        return True
+
+    def _BoolOp(self, node: ast.BoolOp) -> Any:
+        values = [bool(self.visit(value)) for value in node.values]
+        return all(values) if isinstance(node.op, ast.And) else any(values)
+
+    def _IfExp(self, node: ast.IfExp) -> Any:
+        return self.visit(node.body) if self.visit(node.test) else self.visit(node.orelse)
+
+    def _integer(self, node: ast.expr) -> int:
+        value = self.visit(node)
+        if type(value) is not int:
+            raise ExpressionError(f"'{self.text}': arithmetic needs whole numbers, got {value!r}")
+        return value

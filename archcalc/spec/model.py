@@ -1,0 +1,86 @@
+"""The Spec model and the parsing of a YAML document into it, with every error located in the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, ValidationError, field_validator
+
+from archcalc.errors import Problem
+from archcalc.layers import LAYER_KINDS, Layer
+from archcalc.shapes import Shape
+from archcalc.spec.blocks import parse_blocks
+from archcalc.spec.messages import translate
+from archcalc.spec.parse import LayerParser, Scope
+from archcalc.spec.source import SourceMap, load_file, load_text
+
+
+class Spec(BaseModel):
+    """An architecture: a name, an input shape (nH, nW, nC or a vector [n]) and a list of layers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, Strict(), Field(min_length=1)]
+    description: Annotated[str, Strict()] = ""
+    input: tuple[
+        Annotated[int, Strict(), Field(gt=0)] | Annotated[str, Field(pattern=r"^[A-Za-z_]\w*$")], ...
+    ]
+    """nH, nW, nC or [n]; nH and nW may be names (`[H, W, 3]`) to leave the size symbolic."""
+    layers: list[Layer] = Field(min_length=1)
+    blocks: dict[str, Any] = Field(default_factory=dict)
+    """The block definitions as written (their uses are already instantiated in `layers`)."""
+    lint: dict[str, Any] = Field(default_factory=dict)
+    """Settings for `archcalc lint` on this spec (budgets, select, ignore); checked by the linter."""
+
+    _source: SourceMap = PrivateAttr(default_factory=SourceMap)
+
+    @field_validator("input")
+    @classmethod
+    def _volume_or_vector(cls, value: Shape) -> Shape:
+        if len(value) not in (1, 3):
+            raise ValueError(f"expected [nH, nW, nC] or a vector [n], got {len(value)} numbers")
+        if isinstance(value[-1], str):
+            raise ValueError(
+                "only nH and nW may be symbols; the channels (or a vector's length) are a number"
+            )
+        return value
+
+    @property
+    def source(self) -> SourceMap:
+        """Where the spec's values sit in its file (empty for specs built in Python)."""
+        return self._source
+
+
+def load_spec(path: Path, display_name: str | None = None) -> Spec:
+    """Read, validate and name a spec file; raises SpecError with file positions."""
+    return parse_spec(*load_file(path, display_name))
+
+
+def parse_spec_text(text: str, filename: str = "<spec>") -> Spec:
+    return parse_spec(*load_text(text, filename))
+
+
+def parse_spec(data: Any, source: SourceMap) -> Spec:
+    """Validate plain data (from YAML) as a Spec, reporting every problem found, not just the first."""
+    if not isinstance(data, dict):
+        found = type(data).__name__.replace("NoneType", "null")
+        raise source.error(
+            [Problem(f"a spec is a mapping with 'name', 'input' and 'layers'; found a {found}", code="AC002")]
+        )
+    blocks, problems = parse_blocks(data.get("blocks"), set(LAYER_KINDS))
+    parser = LayerParser(blocks)
+    items = data.get("layers")
+    layers = parser.layers(items, ("layers",), Scope()) if isinstance(items, list) else items
+    problems += parser.problems
+    try:
+        spec = Spec.model_validate({**data, "layers": layers})
+    except ValidationError as exc:
+        layers_reported = bool(problems)  # then an empty `layers` is their consequence, not news
+        problems += [
+            p for p in translate(exc, Spec, (), "spec") if not (layers_reported and p.path[:1] == ("layers",))
+        ]
+    if problems:
+        raise source.error(problems)
+    spec._source = source
+    return spec

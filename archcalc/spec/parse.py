@@ -1,0 +1,228 @@
+"""Parse lists of layer items into layers: kinds through the registry, uses of blocks by instantiation.
+
+A layer is written `- kind: {settings}`, `- kind: value` (the kind's shorthand setting) or `- kind` alone;
+a block is used the same way, with its arguments as settings. Every problem is collected (parsing goes on
+after a bad item) with its document path, and for layers inside blocks, the uses that led there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import ValidationError
+
+from archcalc.errors import DocPath, Problem, Via
+from archcalc.layers import LAYER_KINDS, Layer
+from archcalc.layers.composite import Composite, Sequential
+from archcalc.spec.blocks import Block
+from archcalc.spec.expr import Env, ExpressionError, substitute
+from archcalc.spec.messages import suggest, translate
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where parsing is: the block arguments in force, the block uses that led here, the blocks open."""
+
+    env: Env = field(default_factory=dict)
+    via: Via = ()
+    open_blocks: tuple[str, ...] = ()
+
+
+class _Rejected(Exception):
+    """An item could not be parsed; its problems are already recorded."""
+
+
+@dataclass(frozen=True)
+class _Use:
+    """One use of a block: `- bottleneck: {width: 64, repeat: 3}` at `path` (its settings at `where`)."""
+
+    block: Block
+    arguments: dict[str, Any]
+    path: DocPath
+    where: DocPath
+    scope: Scope
+
+
+class LayerParser:
+    """Parses layer lists against the registry and the spec's blocks, collecting problems."""
+
+    def __init__(self, blocks: dict[str, Block]) -> None:
+        self.blocks = blocks
+        self.problems: list[Problem] = []
+        self._instances: dict[tuple[Any, ...], list[Layer]] = {}
+        """Parsed bodies by (block, arguments, use): the copies of a `repeat` are parsed once."""
+
+    def layers(self, items: Any, path: DocPath, scope: Scope) -> list[Layer]:
+        """The layers of a list (bad items left out, their problems recorded), every one named."""
+        if not isinstance(items, list):
+            self._record([Problem("expected a list of layers", path, code="AC012")], scope)
+            return []
+        parsed = []
+        for index, item in enumerate(items):
+            try:
+                parsed.append(self.layer(item, (*path, index), scope))
+            except _Rejected:
+                continue
+        return _assign_names(parsed, self.problems, scope)
+
+    def layer(self, item: Any, path: DocPath, scope: Scope) -> Layer:
+        """One item as a layer, or _Rejected with its problems recorded."""
+        split = _split_item(item, path, self.known())
+        if isinstance(split, Problem):
+            raise self._reject([split], scope)
+        kind, settings = split
+        where = (*path, kind) if isinstance(item, dict) else path
+        if kind in self.blocks:
+            return self._use(self.blocks[kind], settings, path, where, scope)
+        if kind not in LAYER_KINDS:
+            known = ", ".join(sorted(self.known()))
+            message = (
+                f"unknown layer kind '{kind}'{suggest(kind, self.known())} (known kinds and blocks: {known})"
+            )
+            raise self._reject([Problem(message, path, on_key=True, code="AC010")], scope)
+        return self._build(kind, settings, path, where, scope)
+
+    def known(self) -> list[str]:
+        return [*LAYER_KINDS, *self.blocks]
+
+    def _build(self, kind: str, settings: Any, path: DocPath, where: DocPath, scope: Scope) -> Layer:
+        layer_class = LAYER_KINDS[kind]
+        settings = self._substitute(layer_class.expand_shorthand(settings), scope.env, where, kind, scope)
+        if issubclass(layer_class, Composite) and isinstance(settings, dict):
+            before = len(self.problems)
+            settings = layer_class.parse_parts(
+                settings, lambda items, sub: self.layers(items, (*where, *sub), scope)
+            )
+            if len(self.problems) > before:
+                raise _Rejected
+        try:
+            layer = layer_class.model_validate(settings)
+        except ValidationError as exc:
+            arguments = [name for name in scope.env if name != "i"]
+            problems = translate(exc, layer_class, where, _subject(kind, settings), arguments)
+            raise self._reject(problems, scope) from None
+        return layer.located(path, scope.via)
+
+    def _use(self, block: Block, settings: Any, path: DocPath, where: DocPath, scope: Scope) -> Layer:
+        """A block use: one instance, or with `repeat: n` a sequence of n copies named 0 … n − 1."""
+        if block.name in scope.open_blocks:
+            chain = " → ".join([*scope.open_blocks, block.name])
+            raise self._reject(
+                [Problem(f"block '{block.name}' uses itself ({chain})", path, on_key=True, code="AC014")],
+                scope,
+            )
+        if settings is not None and not isinstance(settings, dict):
+            message = f"block '{block.name}': give its arguments as a mapping, e.g. `- {block.name}: {{…}}`"
+            raise self._reject([Problem(message, where, code="AC013")], scope)
+        arguments = dict(settings or {})
+        name, repeat = arguments.pop("name", None), arguments.pop("repeat", None)
+        use = _Use(block, arguments, path, where, scope)
+        if repeat is None:
+            return self._instance(use, scope.env, name)
+        count = self._repeat_count(repeat, use)
+        copies = [self._instance(use, {**scope.env, "i": index}, str(index)) for index in range(count)]
+        group = Sequential(name=name, layers=copies).located(path, scope.via)
+        return group.labelled(block.name, f"{block.name} ×{count}")
+
+    def _repeat_count(self, repeat: Any, use: _Use) -> int:
+        where = (*use.where, "repeat")
+        count = self._substitute(repeat, use.scope.env, where, "repeat", use.scope)
+        if type(count) is not int or count < 1:
+            problem = Problem(f"repeat: expected a whole number ≥ 1, got {count!r}", where)
+            raise self._reject([problem], use.scope)
+        return int(count)
+
+    def _instance(self, use: _Use, env: Env, name: str | None) -> Layer:
+        """The block's layers with the use's arguments bound: that one layer, or a sequence of them."""
+        block = use.block
+        arguments = self._substitute(use.arguments, env, use.where, f"block '{block.name}'", use.scope)
+        bound, problems = block.bind(arguments, use.where)
+        if problems:
+            raise self._reject(problems, use.scope)
+        layers = self._body(use, bound)
+        if len(layers) == 1:  # the instance is that layer, under the use's name (torch names it so)
+            return layers[0].model_copy(update={"name": name}).labelled(block.name, block.label(bound))
+        group = Sequential(name=name, layers=layers).located(use.path, use.scope.via)
+        return group.labelled(block.name, block.label(bound))
+
+    def _body(self, use: _Use, bound: dict[str, Any]) -> list[Layer]:
+        """The block's layers parsed with `bound` arguments (layers are immutable, so they can be shared)."""
+        block, scope = use.block, use.scope
+        key = (block.name, repr(sorted(bound.items())), use.path, scope.via)
+        if key not in self._instances:
+            inner = Scope(bound, (*scope.via, (block.name, use.path)), (*scope.open_blocks, block.name))
+            self._instances[key] = self.layers(block.body, block.path, inner)
+        layers = self._instances[key]
+        if len(layers) != len(block.body):
+            raise _Rejected
+        return layers
+
+    def _substitute(self, value: Any, env: Env, where: DocPath, subject: str, scope: Scope) -> Any:
+        try:
+            return substitute(value, env)
+        except ExpressionError as exc:
+            raise self._reject([Problem(f"{subject}: {exc}", where, code="AC015")], scope) from None
+
+    def _reject(self, problems: list[Problem], scope: Scope) -> _Rejected:
+        self._record(problems, scope)
+        return _Rejected()
+
+    def _record(self, problems: list[Problem], scope: Scope) -> None:
+        self.problems += [replace(problem, via=scope.via) for problem in problems]
+
+
+def _split_item(item: Any, path: DocPath, known: list[str]) -> tuple[str, Any] | Problem:
+    """`- conv: {...}` → ('conv', {...}); `- flatten` → ('flatten', None)."""
+    if isinstance(item, str):
+        return item, None
+    if isinstance(item, dict) and len(item) == 1:
+        kind, settings = next(iter(item.items()))
+        return str(kind), settings
+    if isinstance(item, dict):
+        kinds = [key for key in item if key in known]
+        if len(kinds) == 1:
+            others = ", ".join(str(key) for key in item if key != kinds[0])
+            return Problem(
+                f"put {others} inside the {kinds[0]} settings: `- {kinds[0]}: {{{others}: ...}}`", path
+            )
+        keys = ", ".join(str(key) for key in item)
+        return Problem(
+            f"a layer is written `- kind: {{settings}}` with one kind; this one has keys {keys}", path
+        )
+    return Problem(f"a layer is written `- kind: {{settings}}` or `- kind`; got {item!r}", path)
+
+
+def _subject(kind: str, settings: Any) -> str:
+    name = settings.get("name") if isinstance(settings, dict) else None
+    return f"{kind} '{name}'" if isinstance(name, str) else kind
+
+
+def _assign_names(layers: list[Layer], problems: list[Problem], scope: Scope) -> list[Layer]:
+    """Keep the names given; name the others after their kind or block and rank (conv1, conv2, pool1, …)."""
+    taken: set[str] = set()
+    for layer in layers:
+        if layer.name in taken:
+            message = f"layer name '{layer.name}' is already used by an earlier layer; names must be unique"
+            problems.append(Problem(message, layer.source_path, via=scope.via, code="AC017"))
+        if layer.name is not None:
+            taken.add(layer.name)
+    counts: dict[str, int] = {}
+    return [
+        layer if layer.name else _renamed(layer, _next_name(layer.naming_base, counts, taken))
+        for layer in layers
+    ]
+
+
+def _next_name(base: str, counts: dict[str, int], taken: set[str]) -> str:
+    """The first free `base<n>`, counting on from the last one given to this base; marks it taken."""
+    while True:
+        counts[base] = counts.get(base, 0) + 1
+        name = f"{base}{counts[base]}"
+        if name not in taken:
+            taken.add(name)
+            return name
+
+
+def _renamed(layer: Layer, name: str) -> Layer:
+    return layer.model_copy(update={"name": name})

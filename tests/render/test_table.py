@@ -1,0 +1,74 @@
+"""Rendering: golden outputs for people, and the JSON contract that tools depend on."""
+
+import io
+import json
+
+import pytest
+from rich.console import Console
+
+from archcalc.engine import analyze
+from archcalc.render import table as render
+from archcalc.spec.model import load_spec
+from tests.paths import GOLDEN, SPECS
+
+
+def lenet5():
+    return analyze(load_spec(SPECS / "lenet5.yaml"))
+
+
+def rich_text(renderable) -> str:
+    buffer = io.StringIO()
+    Console(file=buffer, width=100, color_system=None).print(renderable)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("golden", "produce"),
+    [
+        ("lenet5.table.txt", lambda: rich_text(render.to_rich(lenet5()))),
+        ("lenet5.md", lambda: render.to_markdown(lenet5())),
+        ("lenet5.csv", lambda: render.to_csv(lenet5())),
+    ],
+)
+def test_golden_output(golden, produce):
+    assert produce() == (GOLDEN / golden).read_text(encoding="utf-8")
+
+
+def test_json_contract():
+    document = json.loads(render.to_json(lenet5()))
+    assert set(document) == {"name", "description", "input", "output", "layers", "totals", "convention"}
+    assert (document["name"], document["input"], document["output"]) == ("LeNet-5", [32, 32, 1], [10])
+    assert set(document["layers"][0]) == {
+        "name",
+        "kind",
+        "summary",
+        "input",
+        "output",
+        "params",
+        "trainable_params",
+        "buffers",
+        "macs",
+        "bias_adds",
+        "activations",
+        "norm_params",
+        "norm_outputs",
+        "pooled_inputs",
+        "depth",
+        "container",
+    }
+    assert document["layers"][0]["output"] == [28, 28, 6]
+    assert document["totals"] == {
+        "params": 61_706,
+        "trainable_params": 61_706,
+        "non_trainable_params": 0,
+        "buffers": 0,
+        "macs": 416_520,
+        "flops": 833_040,
+        "bias_adds": 6_518,
+        "activations": 4_704 + 1_176 + 1_600 + 400 + 400 + 120 + 84 + 10,
+        "param_bytes_fp32": 4 * 61_706,
+        "norm_params": 0,  # no batch norm
+        "norm_outputs": 0,
+        "pooled_inputs": 0,  # no adaptive average pool
+    }
+    assert document["convention"].startswith("MACs = multiply-accumulates of conv/dense weights")

@@ -1,0 +1,56 @@
+"""Block arguments in settings: a whitelist of integer arithmetic, never Python's eval."""
+
+import pytest
+
+from archcalc.spec.expr import ExpressionError, evaluate, substitute
+
+ENV = {"width": 64, "stride": 2, "i": 0, "plain": False}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("width", 64),
+        ("width * 4", 256),
+        ("width // 2 + 1", 33),
+        ("width % 3", 1),
+        ("-stride", -2),
+        ("2 if i == 0 else 1", 2),
+        ("1 < stride <= 2", True),
+        ("not plain and stride > 1", True),
+        ("(width - 16) * (stride + 1)", 144),
+    ],
+)
+def test_integer_arithmetic_on_arguments(text, value):
+    assert evaluate(text, ENV) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("width / 2", "use // for whole-number division"),
+        ("widht * 4", "unknown name 'widht' — did you mean 'width'? (known: i, plain, stride, width)"),
+        ("__import__('os').system('ls')", "call is not allowed in an expression"),
+        ("width.bit_length()", "call is not allowed in an expression"),
+        ("[width][0]", "subscript is not allowed in an expression"),
+        ("width * 1.5", "only whole numbers and true/false are allowed, not 1.5"),
+        ("width // 0", "division by zero"),
+        ("plain + 1", "arithmetic needs whole numbers, got False"),
+        ("width ** 2", "operator Pow is not allowed"),
+    ],
+)
+def test_anything_else_is_refused_with_a_reason(text, reason):
+    with pytest.raises(ExpressionError) as error:
+        evaluate(text, ENV)
+    assert str(error.value) == f"'{text}': {reason}"
+
+
+def test_substitute_reads_only_what_cannot_mean_itself():
+    settings = {"filters": "width * 4", "stride": "stride", "padding": "same", "act": {"fn": "relu"},
+                "kernel": [1, "stride"], "name": "res-block", "count": "8"}  # fmt: skip
+    assert substitute(settings, ENV) == {"filters": 256, "stride": 2, "padding": "same", "act": {"fn": "relu"},
+                                         "kernel": [1, 2], "name": "res-block", "count": "8"}  # fmt: skip
+
+
+def test_constant_arithmetic_works_outside_blocks_too():
+    assert substitute({"units": "4096 * 2"}, {}) == {"units": 8192}
