@@ -1,33 +1,29 @@
-"""The `archcalc` command: thin typer commands that parse options, call plain functions and render.
+"""The typer app every command registers on, and what commands share: options, loading, printing, exits.
 
-Bad input (a SpecError) prints `file:line:col: message` lines on stderr and exits 1; usage errors exit 2.
+Command modules (table, tools, lint, torch) import this module; it imports none of them. Bad input (a
+SpecError) prints `file:line:col: message` lines on stderr and exits 1; usage errors exit 2.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from archcalc import __version__
-from archcalc.analyses.presets import PRESETS, Preset
 from archcalc.engine import analyze
 from archcalc.errors import SpecError
 from archcalc.report import Report
-from archcalc.shapes import Shape
-from archcalc.spec.catalog import BUILTIN_DIR, builtin_names, resolve
-from archcalc.spec.model import Spec, load_spec
+from archcalc.spec.catalog import open_spec
+from archcalc.spec.model import Spec
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-
-    from archcalc.render.table import Extras
 
 app = typer.Typer(
     help="Exact shapes, parameters and MACs of CNN architectures written as YAML specs.",
@@ -62,7 +58,12 @@ def _main(
     """Exact shapes, parameters and MACs of CNN architectures written as YAML specs."""
 
 
-def parse_input(text: str) -> Shape:
+class InputShape(tuple[int, ...]):
+    """An input shape given on the command line: (nH, nW, nC), or (n,) for a vector. nH and nW may be
+    names (`HxWx3`), which the engine makes symbolic, as it does for `input: [H, W, 3]` in a spec."""
+
+
+def parse_input(text: str) -> InputShape:
     """`224x224x3` (also `224×224×3`, `224,224,3`) → (224, 224, 3); `4096` → a vector (4096,);
     `HxWx3` leaves nH and nW symbolic."""
     parts = [part.strip() for part in text.replace("×", "x").replace(",", "x").split("x")]
@@ -74,154 +75,28 @@ def parse_input(text: str) -> Shape:
         raise typer.BadParameter(
             f"expected nHxnWxnC like 224x224x3 or HxWx3 (or a vector length like 4096), got {text!r}"
         )
-    return tuple(int(part) if part.isdigit() else part for part in parts)  # type: ignore[misc]
+    return InputShape(int(part) if part.isdigit() else part for part in parts)  # type: ignore[misc]
 
 
-@app.command()
-def table(  # noqa: PLR0917 (one parameter per command-line option)
-    spec: Annotated[
-        str, typer.Argument(help="A spec file, or the name of a built-in spec (see `archcalc list`).")
-    ],
-    input_shape: Annotated[
-        str | None, typer.Option("--input", "-i", help="Override the input: nHxnWxnC, e.g. 224x224x3.")
-    ] = None,
-    output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="How to print the result.")
-    ] = Format.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
-    count: Annotated[
-        str,
-        typer.Option("--count", "-c", help="Count as: macs, flops, torch, torchvision, torchinfo, fvcore."),
-    ] = "macs",
-    columns: Annotated[
-        str | None, typer.Option("--columns", help="Extra columns: rf (receptive field), stride (effective).")
-    ] = None,
-    assign: Annotated[
-        str | None, typer.Option("--set", help="Give symbolic sizes values: H=224,W=224.")
-    ] = None,
-    depth: Annotated[
-        int | None,
-        typer.Option(
-            "--depth", "-d", min=1, help="Show rows at most this many levels deep (1: top level only)."
-        ),
-    ] = None,
-) -> None:
-    """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
-    shape = parse_input(input_shape) if input_shape else None
-    preset, wanted = _preset(count), _extra_columns(columns)
-    loaded, full, baseline = guarded(lambda: table_reports(spec, shape, _assignments(assign)))
-    report = full.to_depth(depth)
-    extras = receptive_columns(loaded, full, wanted) if wanted else ()
-    if output_format is Format.table and output is None:
-        from archcalc.render.table import to_rich
+InputOption = Annotated[
+    InputShape | None,
+    typer.Option("--input", "-i", parser=parse_input, help="Override the input: nHxnWxnC, e.g. 224x224x3."),
+]
+"""The `--input` option of every command that analyses a spec."""
 
-        show(to_rich(report, baseline, preset, extras))
-    else:
-        emit(table_text(report, baseline, output_format, preset, extras), output)
+SpecArgument = Annotated[
+    str, typer.Argument(help="A spec file, or the name of a built-in spec (see `archcalc list`).")
+]
 
 
-def table_text(
-    report: Report, baseline: Report | None, output_format: Format, preset: Preset, extras: Extras = ()
-) -> str:
-    """The report as text in one of the formats (the rich table as plain text, for files)."""
-    from archcalc.render import table as render
-
-    renderers: dict[Format, Callable[[], str]] = {
-        Format.json: lambda: render.to_json(report, preset),
-        Format.csv: lambda: render.to_csv(report),
-        Format.markdown: lambda: render.to_markdown(report, baseline, preset, extras),
-        Format.table: lambda: _rich_text(report, baseline, preset, extras),
-    }
-    return renderers[output_format]()
+def load(argument: str) -> Spec:
+    """The spec a command-line argument names (a file or a built-in name), or its problems and exit 1."""
+    return guarded(lambda: open_spec(argument))
 
 
-EXTRA_COLUMNS = {"rf": "RF", "stride": "stride"}
-
-
-def _extra_columns(text: str | None) -> list[str]:
-    """`rf,stride` → the extra columns asked for, or a usage error naming the known ones."""
-    wanted = [part.strip() for part in (text or "").split(",") if part.strip()]
-    unknown = [name for name in wanted if name not in EXTRA_COLUMNS]
-    if unknown:
-        raise typer.BadParameter(f"unknown column {unknown[0]!r}; choose from {', '.join(EXTRA_COLUMNS)}")
-    return wanted
-
-
-def receptive_columns(spec: Spec, report: Report, wanted: list[str]) -> Extras:
-    """The receptive field and effective stride of every row, as the asked-for extra columns."""
-    from archcalc.analyses.receptive import receptive_fields
-
-    fields = receptive_fields(spec, report)
-    described = {name: field.describe() for name, field in fields.items()}
-    index = {"rf": 0, "stride": 1}
-    return [
-        (EXTRA_COLUMNS[name], {row: texts[index[name]] for row, texts in described.items()})
-        for name in wanted
-    ]
-
-
-def _preset(name: str) -> Preset:
-    """The counting preset called `name`, or a usage error listing them."""
-    if name not in PRESETS:
-        raise typer.BadParameter(f"{name!r} is not one of {', '.join(PRESETS)}", param_hint="--count")
-    return PRESETS[name]
-
-
-def _assignments(text: str | None) -> dict[str, int]:
-    """`H=224,W=224` → {"H": 224, "W": 224}, or a usage error."""
-    values: dict[str, int] = {}
-    for part in filter(None, (text or "").split(",")):
-        name, _, value = part.partition("=")
-        if not (name.strip().isidentifier() and value.strip().isdigit() and int(value) > 0):
-            raise typer.BadParameter(
-                f"expected NAME=SIZE pairs like H=224,W=224, got {part!r}", param_hint="--set"
-            )
-        values[name.strip()] = int(value)
-    return values
-
-
-def table_reports(
-    argument: str, input_shape: Shape | None, values: dict[str, int] | None = None
-) -> tuple[Spec, Report, Report | None]:
-    """The spec, its report at the requested input, and (when the input is overridden) the one at its own.
-    `values` give symbolic sizes (`H`) numbers."""
-    spec = load_spec(*resolve(argument))
-    if values:
-        given: tuple[Any, ...] = input_shape or spec.input
-        input_shape = tuple(values[d] if isinstance(d, str) and d in values else d for d in given)
-    report = analyze(spec, input_shape)
-    if input_shape is None or input_shape == spec.input:
-        return spec, report, None
-    try:
-        return spec, report, analyze(spec)
-    except SpecError:
-        return spec, report, None  # the spec's own input is broken; the override is what the user asked for
-
-
-@app.command("list")
-def list_specs(
-    output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="How to print the list.")
-    ] = Format.table,
-) -> None:
-    """The built-in specs with their input, output, params and MACs, one line each."""
-    reports = guarded(builtin_reports)
-    from archcalc.render import table as render
-
-    if output_format is Format.table:
-        show(render.catalog_rich(reports))
-        return
-    renderers: dict[Format, Callable[[dict[str, Report]], str]] = {
-        Format.json: render.catalog_json,
-        Format.csv: render.catalog_csv,
-        Format.markdown: render.catalog_markdown,
-    }
-    sys.stdout.write(renderers[output_format](reports))
-
-
-def builtin_reports() -> dict[str, Report]:
-    """Every built-in spec analysed at its own input, by name."""
-    return {name: analyze(load_spec(BUILTIN_DIR / f"{name}.yaml")) for name in builtin_names()}
+def analysed(argument: str, input_shape: InputShape | None) -> Report:
+    """The report of the spec `argument` names at `input_shape` (default: its own), or exit 1."""
+    return guarded(lambda: analyze(open_spec(argument), input_shape))
 
 
 def guarded(compute: Callable[[], T]) -> T:
@@ -238,17 +113,6 @@ def show(renderable: RenderableType) -> None:
     from rich.console import Console
 
     Console().print(renderable)
-
-
-def _rich_text(report: Report, baseline: Report | None, preset: Preset, extras: Extras) -> str:
-    """The rich table as plain text, for --output FILE."""
-    from rich.console import Console
-
-    from archcalc.render.table import to_rich
-
-    buffer = io.StringIO()
-    Console(width=120, file=buffer, color_system=None).print(to_rich(report, baseline, preset, extras))
-    return buffer.getvalue()
 
 
 def emit(text: str, output: Path | None) -> None:

@@ -6,34 +6,39 @@ from typing import Annotated
 
 import typer
 
-from archcalc.cli.app import Format, app, emit, guarded, parse_input, show
-from archcalc.engine import analyze
-from archcalc.report import Report
-from archcalc.shapes import Shape
-from archcalc.spec.catalog import resolve
-from archcalc.spec.model import load_spec
+from archcalc.cli.app import (
+    Format,
+    InputOption,
+    InputShape,
+    SpecArgument,
+    analysed,
+    app,
+    emit,
+    guarded,
+    load,
+    parse_input,
+    show,
+)
 
 
 @app.command()
 def explain(
-    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
+    spec: SpecArgument,
     layer: Annotated[
         str | None, typer.Argument(help="One layer, by its full or last name (default: all).")
     ] = None,
-    input_shape: Annotated[
-        str | None, typer.Option("--input", "-i", help="Override the input: nHxnWxnC.")
-    ] = None,
+    input_shape: InputOption = None,
 ) -> None:
     """The course's formulas with the numbers put in: nH' = ⌊(227 + 2·0 − 11)/4⌋ + 1 = 55, params, MACs."""
     from archcalc.analyses.explain import explain as explain_spec
 
-    shape = parse_input(input_shape) if input_shape else None
-    emit(guarded(lambda: explain_spec(load_spec(*resolve(spec)), layer, shape)), None)
+    loaded = load(spec)
+    emit(guarded(lambda: explain_spec(loaded, layer, input_shape)), None)
 
 
 @app.command()
 def sizes(
-    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
+    spec: SpecArgument,
     size_range: Annotated[str, typer.Option("--range", "-r", help="Square input sizes FIRST:LAST[:STEP].")],
     all_sizes: Annotated[bool, typer.Option("--sweep", help="Every size with its output and MACs.")] = False,
     output_format: Annotated[
@@ -47,22 +52,23 @@ def sizes(
         candidates = sizing.parse_range(size_range)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--range") from None
-    rows = guarded(lambda: sizing.sweep(load_spec(*resolve(spec)), candidates))
+    loaded = load(spec)
+    rows = guarded(lambda: sizing.sweep(loaded, candidates))
     from archcalc.render.sizes import render_sizes
 
     emit(render_sizes(rows, all_sizes, output_format.value), None)
-
-
-def _analyzed(argument: str, input_shape: Shape | None) -> Report:
-    return guarded(lambda: analyze(load_spec(*resolve(argument)), input_shape))
 
 
 @app.command()
 def diff(
     spec_a: Annotated[str, typer.Argument(help="Spec A: a file or a built-in name.")],
     spec_b: Annotated[str, typer.Argument(help="Spec B (may be A again, at another --input-b).")],
-    input_a: Annotated[str | None, typer.Option("--input-a", help="A's input size: nHxnWxnC.")] = None,
-    input_b: Annotated[str | None, typer.Option("--input-b", help="B's input size: nHxnWxnC.")] = None,
+    input_a: Annotated[
+        InputShape | None, typer.Option("--input-a", parser=parse_input, help="A's input size: nHxnWxnC.")
+    ] = None,
+    input_b: Annotated[
+        InputShape | None, typer.Option("--input-b", parser=parse_input, help="B's input size: nHxnWxnC.")
+    ] = None,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="table, markdown or json.")
     ] = Format.table,
@@ -71,10 +77,7 @@ def diff(
     from archcalc.analyses.diff import diff as stage_diff
     from archcalc.render import diff as render_diff
 
-    a, b = (
-        _analyzed(spec, parse_input(text) if text else None)
-        for spec, text in ((spec_a, input_a), (spec_b, input_b))
-    )
+    a, b = (analysed(spec, shape) for spec, shape in ((spec_a, input_a), (spec_b, input_b)))
     pairs = stage_diff(a, b)
     if output_format is Format.table:
         show(render_diff.diff_rich(a, b, pairs))
@@ -85,12 +88,10 @@ def diff(
 
 @app.command()
 def memory(
-    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
+    spec: SpecArgument,
     batch: Annotated[str, typer.Option("--batch", "-b", help="Batch sizes, e.g. 1,8,32.")] = "1",
     dtype: Annotated[str, typer.Option(help="Data types, e.g. fp32,bf16 (fp32, fp16, bf16, int8).")] = "fp32",
-    input_shape: Annotated[
-        str | None, typer.Option("--input", "-i", help="Override the input: nHxnWxnC.")
-    ] = None,
+    input_shape: InputOption = None,
 ) -> None:
     """Parameter and activation memory: the inference peak (with lifetimes) and what training keeps."""
     from archcalc.analyses import memory as memory_model
@@ -101,8 +102,8 @@ def memory(
         raise typer.BadParameter(
             f"batches like 1,8,32 and dtypes among {', '.join(memory_model.DTYPE_BYTES)}"
         )
-    shape = parse_input(input_shape) if input_shape else None
-    result = guarded(lambda: memory_model.memory(load_spec(*resolve(spec)), shape))
+    loaded = load(spec)
+    result = guarded(lambda: memory_model.memory(loaded, input_shape))
     from archcalc.render.memory import render_memory
 
     emit(render_memory(result, batches, dtypes), None)

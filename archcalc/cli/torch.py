@@ -13,9 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from archcalc.cli.app import Format, app, emit, guarded, parse_input, show
-from archcalc.spec.catalog import resolve
-from archcalc.spec.model import Spec, load_spec
+from archcalc.cli.app import Format, InputOption, SpecArgument, app, emit, guarded, load, show
 
 
 class Target(StrEnum):
@@ -36,16 +34,10 @@ def backend(name: str) -> ModuleType:
         raise typer.Exit(2) from None
 
 
-def _spec(argument: str) -> Spec:
-    return guarded(lambda: load_spec(*resolve(argument)))
-
-
 @app.command()
 def verify(
-    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
-    input_shape: Annotated[
-        str | None, typer.Option("--input", "-i", help="Override the input: nHxnWxnC.")
-    ] = None,
+    spec: SpecArgument,
+    input_shape: InputOption = None,
     everything: Annotated[
         bool, typer.Option("--all", help="List every layer, not only the mismatches.")
     ] = False,
@@ -55,9 +47,8 @@ def verify(
     output_format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
 ) -> None:
     """Build the spec in torch (meta device) and check every layer's shape, params and FLOPs (= 2 × MACs)."""
-    shape = parse_input(input_shape) if input_shape else None
-    loaded = _spec(spec)
-    result = guarded(lambda: backend("verify").verify(loaded, shape))
+    loaded = load(spec)
+    result = guarded(lambda: backend("verify").verify(loaded, input_shape))
     from archcalc.render import torch as render_torch
 
     if output_format is Format.json:
@@ -74,7 +65,7 @@ def verify(
 
 @app.command()
 def bench(  # noqa: PLR0917 (one parameter per command-line option)
-    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
+    spec: SpecArgument,
     device: Annotated[str, typer.Option(help="auto (cuda, else mps, else cpu), cpu, cuda or mps.")] = "auto",
     batch: Annotated[str, typer.Option("--batch", "-b", help="Batch sizes to sweep, e.g. 1,8,32.")] = "1",
     dtype: Annotated[str, typer.Option(help="fp32, bf16 or fp16 (autocast).")] = "fp32",
@@ -91,7 +82,7 @@ def bench(  # noqa: PLR0917 (one parameter per command-line option)
     """Time the spec built in torch: median and spread, samples/s, peak memory, achieved FLOP/s (and MFU)."""
     options = _bench_options(device, batch, dtype, mode, warmup=warmup, iters=iters, budget=budget,
                              channels_last=channels_last, compile=compile_model)  # fmt: skip
-    loaded = _spec(spec)
+    loaded = load(spec)
     module = backend("bench")
     result = _with_progress(lambda progress: module.bench(loaded, module.BenchOptions(**options), progress))
     from archcalc.render import torch as render_torch
@@ -145,29 +136,26 @@ def _with_progress(run: Any) -> Any:
 
 @app.command()
 def export(
-    spec: Annotated[str, typer.Argument(help="A spec file or a built-in name.")],
+    spec: SpecArgument,
     output: Annotated[Path, typer.Argument(help="The file to write, e.g. resnet50.onnx.")],
     to: Annotated[
         Target, typer.Option("--to", help="onnx (open it in Netron), torchscript, mermaid or dot.")
     ] = Target.onnx,
-    input_shape: Annotated[
-        str | None, typer.Option("--input", "-i", help="Override the input: nHxnWxnC.")
-    ] = None,
+    input_shape: InputOption = None,
 ) -> None:
     """Write the spec as a diagram (Mermaid, Graphviz DOT: no torch needed; `-` prints it), or its torch
     model as ONNX or TorchScript, checking the weights written."""
-    shape = parse_input(input_shape) if input_shape else None
-    loaded = _spec(spec)
+    loaded = load(spec)
     if to in (Target.mermaid, Target.dot):
         from archcalc.analyses import diagram
 
-        graph = guarded(lambda: diagram.build(loaded, shape))
+        graph = guarded(lambda: diagram.build(loaded, input_shape))
         text = diagram.mermaid(graph) if to is Target.mermaid else diagram.dot(graph)
         emit(text, None if str(output) == "-" else output)
         return
     module = backend("export")
     try:
-        result = guarded(lambda: module.export(loaded, to.value, output, shape))
+        result = guarded(lambda: module.export(loaded, to.value, output, input_shape))
     except ImportError as exc:
         typer.echo(f"archcalc: ONNX export needs the onnx package: pip install onnx ({exc})", err=True)
         raise typer.Exit(2) from None

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from archcalc.errors import Diagnostic, SpecError
 from archcalc.spec.messages import suggest
+from archcalc.spec.model import Spec, load_spec
 
 BUILTIN_DIR = Path(__file__).parent.parent / "specs"
 
@@ -30,3 +31,8 @@ def resolve(argument: str) -> tuple[Path, str]:
     names = builtin_names()
     message = f"no such file or built-in spec{suggest(argument, names)} (built-in specs: {', '.join(names)})"
     raise SpecError([Diagnostic(argument, 0, 0, message, "AC001")])
+
+
+def open_spec(argument: str) -> Spec:
+    """The spec a command-line argument names: a file, or a built-in spec by name (SpecError if neither)."""
+    return load_spec(*resolve(argument))

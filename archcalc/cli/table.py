@@ -1,0 +1,175 @@
+"""`archcalc table` and `archcalc list`: one row per layer, and the built-in zoo one line per spec."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from archcalc.analyses.presets import PRESETS, Preset
+from archcalc.cli.app import Format, InputOption, SpecArgument, app, emit, guarded, load, show
+from archcalc.engine import analyze
+from archcalc.errors import SpecError
+from archcalc.report import Report
+from archcalc.shapes import Shape
+from archcalc.spec.catalog import BUILTIN_DIR, builtin_names
+from archcalc.spec.model import Spec, load_spec
+
+if TYPE_CHECKING:
+    from archcalc.render.table import Extras
+
+
+@app.command()
+def table(  # noqa: PLR0917 (one parameter per command-line option)
+    spec: SpecArgument,
+    input_shape: InputOption = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="How to print the result.")
+    ] = Format.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
+    count: Annotated[
+        str,
+        typer.Option("--count", "-c", help="Count as: macs, flops, torch, torchvision, torchinfo, fvcore."),
+    ] = "macs",
+    columns: Annotated[
+        str | None, typer.Option("--columns", help="Extra columns: rf (receptive field), stride (effective).")
+    ] = None,
+    assign: Annotated[
+        str | None, typer.Option("--set", help="Give symbolic sizes values: H=224,W=224.")
+    ] = None,
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            "--depth", "-d", min=1, help="Show rows at most this many levels deep (1: top level only)."
+        ),
+    ] = None,
+) -> None:
+    """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
+    preset, wanted = _preset(count), _extra_columns(columns)
+    loaded, full, baseline = table_reports(load(spec), input_shape, _assignments(assign))
+    report = full.to_depth(depth)
+    extras = receptive_columns(loaded, full, wanted) if wanted else ()
+    if output_format is Format.table and output is None:
+        from archcalc.render.table import to_rich
+
+        show(to_rich(report, baseline, preset, extras))
+    else:
+        emit(table_text(report, baseline, output_format, preset, extras), output)
+
+
+def table_text(
+    report: Report, baseline: Report | None, output_format: Format, preset: Preset, extras: Extras = ()
+) -> str:
+    """The report as text in one of the formats (the rich table as plain text, for files)."""
+    from archcalc.render import table as render
+
+    renderers: dict[Format, Callable[[], str]] = {
+        Format.json: lambda: render.to_json(report, preset),
+        Format.csv: lambda: render.to_csv(report),
+        Format.markdown: lambda: render.to_markdown(report, baseline, preset, extras),
+        Format.table: lambda: _rich_text(report, baseline, preset, extras),
+    }
+    return renderers[output_format]()
+
+
+EXTRA_COLUMNS = {"rf": "RF", "stride": "stride"}
+
+
+def _extra_columns(text: str | None) -> list[str]:
+    """`rf,stride` → the extra columns asked for, or a usage error naming the known ones."""
+    wanted = [part.strip() for part in (text or "").split(",") if part.strip()]
+    unknown = [name for name in wanted if name not in EXTRA_COLUMNS]
+    if unknown:
+        raise typer.BadParameter(f"unknown column {unknown[0]!r}; choose from {', '.join(EXTRA_COLUMNS)}")
+    return wanted
+
+
+def receptive_columns(spec: Spec, report: Report, wanted: list[str]) -> Extras:
+    """The receptive field and effective stride of every row, as the asked-for extra columns."""
+    from archcalc.analyses.receptive import receptive_fields
+
+    fields = receptive_fields(spec, report)
+    described = {name: field.describe() for name, field in fields.items()}
+    index = {"rf": 0, "stride": 1}
+    return [
+        (EXTRA_COLUMNS[name], {row: texts[index[name]] for row, texts in described.items()})
+        for name in wanted
+    ]
+
+
+def _preset(name: str) -> Preset:
+    """The counting preset called `name`, or a usage error listing them."""
+    if name not in PRESETS:
+        raise typer.BadParameter(f"{name!r} is not one of {', '.join(PRESETS)}", param_hint="--count")
+    return PRESETS[name]
+
+
+def _assignments(text: str | None) -> dict[str, int]:
+    """`H=224,W=224` → {"H": 224, "W": 224}, or a usage error."""
+    values: dict[str, int] = {}
+    for part in filter(None, (text or "").split(",")):
+        name, _, value = part.partition("=")
+        if not (name.strip().isidentifier() and value.strip().isdigit() and int(value) > 0):
+            raise typer.BadParameter(
+                f"expected NAME=SIZE pairs like H=224,W=224, got {part!r}", param_hint="--set"
+            )
+        values[name.strip()] = int(value)
+    return values
+
+
+def table_reports(
+    spec: Spec, input_shape: Shape | None, values: dict[str, int] | None = None
+) -> tuple[Spec, Report, Report | None]:
+    """The spec, its report at the requested input, and (when the input is overridden) the one at its own
+    (or exit 1). `values` give symbolic sizes (`H`) numbers."""
+    if values:
+        given: tuple[Any, ...] = input_shape or spec.input
+        input_shape = tuple(values[d] if isinstance(d, str) and d in values else d for d in given)
+    report = guarded(lambda: analyze(spec, input_shape))
+    if input_shape is None or input_shape == spec.input:
+        return spec, report, None
+    try:
+        return spec, report, analyze(spec)
+    except SpecError:
+        return spec, report, None  # the spec's own input is broken; the override is what the user asked for
+
+
+@app.command("list")
+def list_specs(
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="How to print the list.")
+    ] = Format.table,
+) -> None:
+    """The built-in specs with their input, output, params and MACs, one line each."""
+    reports = guarded(builtin_reports)
+    from archcalc.render import table as render
+
+    if output_format is Format.table:
+        show(render.catalog_rich(reports))
+        return
+    renderers: dict[Format, Callable[[dict[str, Report]], str]] = {
+        Format.json: render.catalog_json,
+        Format.csv: render.catalog_csv,
+        Format.markdown: render.catalog_markdown,
+    }
+    sys.stdout.write(renderers[output_format](reports))
+
+
+def builtin_reports() -> dict[str, Report]:
+    """Every built-in spec analysed at its own input, by name."""
+    return {name: analyze(load_spec(BUILTIN_DIR / f"{name}.yaml")) for name in builtin_names()}
+
+
+def _rich_text(report: Report, baseline: Report | None, preset: Preset, extras: Extras) -> str:
+    """The rich table as plain text, for --output FILE."""
+    from rich.console import Console
+
+    from archcalc.render.table import to_rich
+
+    buffer = io.StringIO()
+    Console(width=120, file=buffer, color_system=None).print(to_rich(report, baseline, preset, extras))
+    return buffer.getvalue()
