@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 DocPath = tuple[str | int, ...]
 """Where a value sits inside a spec document, e.g. ("layers", 3, "conv", "kernel")."""
@@ -55,3 +56,15 @@ class ShapeError(ValueError):
     def __init__(self, message: str, code: str = "AC100") -> None:
         super().__init__(message)
         self.code = code
+
+
+def closest(word: str, choices: list[str]) -> str | None:
+    """The choice most like `word` (difflib's ratio ≥ 0.6), if any: the "did you mean" of every message."""
+    close = get_close_matches(word, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """` — did you mean 'filters'?` when a choice is close to `word`, else nothing."""
+    close = closest(word, choices)
+    return f" — did you mean '{close}'?" if close else ""

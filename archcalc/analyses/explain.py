@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from archcalc.engine import walk
-from archcalc.errors import Diagnostic, SpecError
+from archcalc.errors import Diagnostic, SpecError, suggest
 from archcalc.shapes import Shape, format_shape
-from archcalc.spec.messages import suggest
 from archcalc.spec.model import Spec
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, WithJsonSchema, model_validator
 
-from archcalc.errors import ShapeError
+from archcalc.errors import ShapeError, suggest
 from archcalc.layers.base import (
     PAIR_SCHEMA,
     NonNegativePair,
@@ -29,7 +29,6 @@ from archcalc.shapes import (
     leftover,
     sliding_window,
 )
-from archcalc.spec.messages import suggest
 
 
 def _padding(value: Any) -> Any:

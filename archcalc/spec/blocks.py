@@ -13,8 +13,7 @@ from typing import Any
 
 import yaml
 
-from archcalc.errors import DocPath, Problem
-from archcalc.spec.messages import suggest
+from archcalc.errors import DocPath, Problem, suggest
 
 RESERVED = ("name", "repeat", "i")
 _SIGNATURE = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$")

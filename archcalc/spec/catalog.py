@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archcalc.errors import Diagnostic, SpecError
-from archcalc.spec.messages import suggest
+from archcalc.errors import Diagnostic, SpecError, suggest
 from archcalc.spec.model import Spec, load_spec
 
 BUILTIN_DIR = Path(__file__).parent.parent / "specs"

@@ -15,7 +15,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from archcalc.spec.messages import suggest
+from archcalc.errors import suggest
 
 Env = Mapping[str, Any]
 

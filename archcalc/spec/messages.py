@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from difflib import get_close_matches
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from archcalc.errors import DocPath, Problem
-
-
-def suggest(word: str, choices: list[str]) -> str:
-    """` — did you mean 'filters'?` when a choice is close to `word`, else nothing."""
-    close = _closest(word, choices)
-    return f" — did you mean '{close}'?" if close else ""
+from archcalc.errors import DocPath, Problem, closest, suggest
 
 
 def translate(
@@ -32,7 +25,7 @@ def translate(
     """
     details = error.errors()
     misspelt = {
-        (d["loc"][:-1], _closest(str(d["loc"][-1]), settings_of(_model_at(model, d["loc"][:-1]))))
+        (d["loc"][:-1], closest(str(d["loc"][-1]), settings_of(_model_at(model, d["loc"][:-1]))))
         for d in details
         if d["type"] == "extra_forbidden"
     }
@@ -64,11 +57,6 @@ def settings_of(model: type[BaseModel]) -> list[str]:
     for cls in model.__mro__:
         ordered += [name for name in getattr(cls, "__annotations__", {}) if name in model.model_fields]
     return list(dict.fromkeys(ordered))
-
-
-def _closest(word: str, choices: list[str]) -> str | None:
-    close = get_close_matches(word, choices, n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def _problem(
@@ -122,7 +110,7 @@ def _reason(detail: ErrorDetails) -> str:
 
 
 def _argument_hint(value: Any, arguments: Sequence[str]) -> str:
-    close = _closest(value, list(arguments)) if isinstance(value, str) else None
+    close = closest(value, list(arguments)) if isinstance(value, str) else None
     return f" — did you mean the argument '{close}'?" if close else ""
 
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from archcalc.errors import DocPath, Problem, Via
+from archcalc.errors import DocPath, Problem, Via, suggest
 from archcalc.layers import LAYER_KINDS, Layer
 from archcalc.layers.composite import Composite, Sequential
 from archcalc.spec.blocks import Block
 from archcalc.spec.expr import Env, ExpressionError, substitute
-from archcalc.spec.messages import suggest, translate
+from archcalc.spec.messages import translate
 
 
 @dataclass(frozen=True)
