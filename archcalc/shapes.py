@@ -6,6 +6,7 @@ here, so that a later symbolic Dim (an expression in H and W) can flow through t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from math import prod
 
 from archcalc.errors import ShapeError
@@ -43,18 +44,33 @@ def explain_window(
     return f"{axis}' = {low}({size} + {pad} − {window})/{stride}{high} + 1 = {out}"
 
 
-def leftover(
-    size: Pair, kernel: Pair, *, stride: Pair, padding: tuple[Pair, Pair], dilation: Pair
-) -> list[tuple[int, int]]:
-    """Per axis: the positions after the last window that no window reaches, and how many of those are the
-    input's own pixels (the rest is padding, no loss): (n + p₀ + p₁ − f̂) mod s, less p₁."""
-    result = []
-    for n, f, s, (before, after) in zip(
-        size, effective_kernel(kernel, dilation), stride, padding, strict=True
-    ):
-        left = (n + before + after - f) % s
-        result.append((left, max(0, left - after)))
-    return result
+@dataclass(frozen=True)
+class Tiling:
+    """How a sliding window covers its input: the window as written, its stride and dilation, and per axis
+    (positions after the last window that no window reaches, how many of those are the input's own pixels).
+    Positions that are padding cost nothing; the input's own pixels are silently dropped."""
+
+    kernel: Pair
+    stride: Pair
+    dilation: Pair
+    leftover: tuple[Pair, Pair]
+
+    @property
+    def drops_pixels(self) -> bool:
+        return any(lost for _, lost in self.leftover)
+
+
+def tiling(size: Pair, kernel: Pair, *, stride: Pair, padding: tuple[Pair, Pair], dilation: Pair) -> Tiling:
+    """The Tiling of a window over `size`; per axis, positions left over = (n + p₀ + p₁ − f̂) mod s, of
+    which the input's own pixels are those beyond the after-padding p₁."""
+    left = [
+        (n + before + after - f) % s
+        for n, f, s, (before, after) in zip(
+            size, effective_kernel(kernel, dilation), stride, padding, strict=True
+        )
+    ]
+    lost = [max(0, extra - after) for extra, (_, after) in zip(left, padding, strict=True)]
+    return Tiling(kernel, stride, dilation, ((left[0], lost[0]), (left[1], lost[1])))
 
 
 def effective_kernel(kernel: Pair, dilation: Pair) -> Pair:

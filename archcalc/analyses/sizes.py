@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from archcalc.engine import walk
 from archcalc.errors import Diagnostic, SpecError
-from archcalc.layers.conv import Conv
-from archcalc.layers.pool import Pool
 from archcalc.shapes import Shape
 from archcalc.spec.model import Spec
 
@@ -49,8 +47,7 @@ def _row(spec: Spec, size: int) -> SizeRow:
     inputs = {row.name: row.input for row in report.rows}
     dropping = tuple(
         name for name, layer in layers.items()
-        if isinstance(layer, Conv | Pool) and not layer.implicit
-        and any(lost for _, lost in layer.leftover(inputs[name]))
+        if not layer.implicit and (tiling := layer.tiling(inputs[name])) and tiling.drops_pixels
     )  # fmt: skip
     return SizeRow(size, True, dropping, report.output, report.totals.macs)
 

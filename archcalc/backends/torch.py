@@ -21,13 +21,6 @@ from archcalc.report import LayerRow, Report
 from archcalc.shapes import Pair, Shape
 from archcalc.spec.model import Spec
 
-ACTIVATIONS: dict[str, Any] = {
-    "relu": nn.ReLU, "relu6": nn.ReLU6, "elu": nn.ELU, "selu": nn.SELU, "celu": nn.CELU, "gelu": nn.GELU,
-    "silu": nn.SiLU, "mish": nn.Mish, "softplus": nn.Softplus, "sigmoid": nn.Sigmoid,
-    "hardsigmoid": nn.Hardsigmoid, "hardswish": nn.Hardswish, "tanh": nn.Tanh,
-}  # fmt: skip
-INPLACE = {"relu", "relu6", "elu", "selu", "celu", "silu", "mish", "hardsigmoid", "hardswish"}
-
 
 class Model(nn.Sequential):
     """A spec built for torch: its top-level layers in order, each under its table name."""
@@ -134,13 +127,7 @@ class Kit:
         return built
 
     def activation(self, act: Act, inplace: bool = False) -> Any:
-        """The activation module; `inplace` where it follows an op whose output nothing else reads."""
-        if act.fn == "leaky_relu":
-            return nn.LeakyReLU(0.01 if act.slope is None else act.slope, inplace=inplace)
-        if act.fn in ("softmax", "log_softmax"):
-            return (nn.Softmax if act.fn == "softmax" else nn.LogSoftmax)(dim=1)
-        module = ACTIVATIONS[act.fn]
-        return module(inplace=True) if inplace and act.fn in INPLACE else module()
+        return act.module(nn, inplace)
 
     def fused(self, core: Any, bn: Any | None, act: Act | None) -> Any:
         if bn is None and act is None:

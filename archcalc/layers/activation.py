@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import model_validator
 
@@ -14,6 +14,16 @@ ActivationName = Literal[
     "relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
     "sigmoid", "hardsigmoid", "hardswish", "tanh", "softmax", "log_softmax",
 ]  # fmt: skip
+
+TORCH_CLASSES: dict[str, str] = {
+    "relu": "ReLU", "relu6": "ReLU6", "leaky_relu": "LeakyReLU", "elu": "ELU", "selu": "SELU", "celu": "CELU",
+    "gelu": "GELU", "silu": "SiLU", "mish": "Mish", "softplus": "Softplus", "sigmoid": "Sigmoid",
+    "hardsigmoid": "Hardsigmoid", "hardswish": "Hardswish", "tanh": "Tanh", "softmax": "Softmax",
+    "log_softmax": "LogSoftmax",
+}  # fmt: skip
+"""The torch.nn class of every activation name (a test checks the two lists agree)."""
+INPLACE = {"relu", "relu6", "leaky_relu", "elu", "selu", "celu", "silu", "mish", "hardsigmoid", "hardswish"}
+"""The activations torch can apply in place (their module takes `inplace=`)."""
 
 
 @register
@@ -35,7 +45,18 @@ class Act(Layer):
         return self
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
-        return kit.activation(self)
+        return self.module(kit.nn)
+
+    def module(self, nn: Any, inplace: bool = False) -> Module:
+        """The torch module from `nn` (torch.nn); `inplace` where the input is a fresh tensor nothing else
+        reads. Softmaxes work over the channels (dim 1 in NCHW); leaky_relu's slope defaults to 0.01."""
+        module = getattr(nn, TORCH_CLASSES[self.fn])
+        if self.fn in ("softmax", "log_softmax"):
+            return module(dim=1)
+        settings: dict[str, Any] = {"inplace": True} if inplace and self.fn in INPLACE else {}
+        if self.fn == "leaky_relu":
+            settings["negative_slope"] = 0.01 if self.slope is None else self.slope
+        return module(**settings)
 
     def describe(self) -> str:
         return self.fn if self.slope is None else f"{self.fn}({self.slope:g})"

@@ -18,7 +18,7 @@ from pydantic import (
 
 from archcalc.errors import DocPath, Via
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape
+from archcalc.shapes import Shape, Tiling
 
 PositiveInt = Annotated[int, Strict(), Field(gt=0)]
 NonNegativeInt = Annotated[int, Strict(), Field(ge=0)]
@@ -159,6 +159,17 @@ class Layer(BaseModel):
     def window(self, x: Shape) -> Window:
         """How each output sees the input: None pointwise, (effective kernel, stride) for a sliding window,
         WHOLE when every output sees all of it (dense, flatten, global pooling)."""
+        return None
+
+    def tiling(self, x: Shape) -> Tiling | None:
+        """How this layer's sliding window covers input `x`, where a window can leave pixels unread at the
+        end (lint's AC201, `archcalc sizes`); None for a layer without such a window."""
+        return None
+
+    @property
+    def width(self) -> int | None:
+        """The channels or units this layer makes by its own setting (conv filters, dense units); None for a
+        layer whose output width follows its input."""
         return None
 
     def explain(self, x: Shape, y: Shape) -> list[str]:

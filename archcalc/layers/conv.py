@@ -21,13 +21,14 @@ from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import (
     Pair,
     Shape,
+    Tiling,
     as_volume,
     effective_kernel,
     explain_window,
     format_axes,
     format_shape,
-    leftover,
     sliding_window,
+    tiling,
 )
 
 
@@ -86,11 +87,14 @@ class Conv(Fused):
     def window(self, x: Shape) -> Window:
         return effective_kernel(self.kernel, self.dilation), self.stride
 
-    def leftover(self, x: Shape) -> list[tuple[int, int]]:
-        """Per axis: positions the windows leave at the end, and how many are real pixels (see shapes)."""
-        return leftover(
+    def tiling(self, x: Shape) -> Tiling:
+        return tiling(
             (x[0], x[1]), self.kernel, stride=self.stride, padding=self.pads(), dilation=self.dilation
         )
+
+    @property
+    def width(self) -> int:
+        return self.filters
 
     def pads(self) -> tuple[Pair, Pair]:
         """(before, after) padding for the height and the width axes."""
@@ -116,13 +120,7 @@ class Conv(Fused):
         return (*out, self.filters)
 
     def param_count(self, x: Shape) -> int:
-        return self.weights_per_filter(x) * self.filters + self.fused_params(self.filters)
-
-    def buffer_count(self, x: Shape) -> int:
-        return self.fused_buffers(self.filters)
-
-    def norm_params(self, x: Shape) -> int:
-        return self.fused_norm_params(self.filters)
+        return self.weights_per_filter(x) * self.filters + self.fused_params()
 
     def macs(self, x: Shape, y: Shape) -> int:
         return y[0] * y[1] * y[2] * self.weights_per_filter(x)

@@ -40,6 +40,10 @@ class Dense(Fused):
 
     units: PositiveInt
 
+    @property
+    def width(self) -> int:
+        return self.units
+
     def output_shape(self, x: Shape) -> Shape:
         as_vector(x)
         return (self.units,)
@@ -48,13 +52,7 @@ class Dense(Fused):
         return WHOLE
 
     def param_count(self, x: Shape) -> int:
-        return as_vector(x) * self.units + self.fused_params(self.units)
-
-    def buffer_count(self, x: Shape) -> int:
-        return self.fused_buffers(self.units)
-
-    def norm_params(self, x: Shape) -> int:
-        return self.fused_norm_params(self.units)
+        return as_vector(x) * self.units + self.fused_params()
 
     def macs(self, x: Shape, y: Shape) -> int:
         return as_vector(x) * self.units

@@ -9,6 +9,7 @@ from pydantic import Strict
 from archcalc.layers.activation import Act
 from archcalc.layers.base import Layer
 from archcalc.layers.norm import batchnorm_params
+from archcalc.shapes import Shape
 
 
 class Fused(Layer):
@@ -26,15 +27,26 @@ class Fused(Layer):
     def has_bias(self) -> bool:
         return self.bias if self.bias is not None else not self.bn
 
-    def fused_params(self, units: int) -> int:
-        """Parameters of the bias and the fused batch norm for `units` outputs."""
-        return units * self.has_bias + (batchnorm_params(units) if self.bn else 0)
+    @property
+    def width(self) -> int:
+        """The outputs the weights make per position (conv filters, dense units)."""
+        raise NotImplementedError
 
-    def fused_norm_params(self, units: int) -> int:
-        return batchnorm_params(units) if self.bn else 0
+    def fused_params(self) -> int:
+        """Parameters of the bias and the fused batch norm, one of each per output unit."""
+        return self.width * self.has_bias + self.batchnorm_params
 
-    def fused_buffers(self, units: int) -> int:
-        return 2 * units if self.bn else 0
+    @property
+    def batchnorm_params(self) -> int:
+        """The fused batch norm's γ and β (none without one)."""
+        return batchnorm_params(self.width) if self.bn else 0
+
+    def norm_params(self, x: Shape) -> int:
+        return self.batchnorm_params
+
+    def buffer_count(self, x: Shape) -> int:
+        """The fused batch norm's running mean and variance."""
+        return 2 * self.width if self.bn else 0
 
     def outputs_alive(self) -> int:
         return 2 if self.bn else 1

@@ -11,14 +11,15 @@ from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import (
     Pair,
     Shape,
+    Tiling,
     as_volume,
     effective_kernel,
     explain_window,
     format_axes,
     format_shape,
-    leftover,
     numel,
     sliding_window,
+    tiling,
 )
 
 PoolOp = Literal["max", "avg"]
@@ -62,13 +63,12 @@ class Pool(Layer):
         """(before, after) padding for the height and the width axes (always symmetric for a pool)."""
         return (self.padding[0], self.padding[0]), (self.padding[1], self.padding[1])
 
-    def leftover(self, x: Shape) -> list[tuple[int, int]]:
-        """Per axis: positions the windows leave at the end, and how many are real pixels; with ceil_mode
-        the last, partial window takes them, so nothing is left."""
+    def tiling(self, x: Shape) -> Tiling | None:
+        """None with ceil_mode: the last, partial window takes what the others leave."""
         if self.ceil_mode:
-            return [(0, 0), (0, 0)]
+            return None
         stride = self.stride or self.kernel
-        return leftover((x[0], x[1]), self.kernel, stride=stride, padding=self.pads(), dilation=self.dilation)
+        return tiling((x[0], x[1]), self.kernel, stride=stride, padding=self.pads(), dilation=self.dilation)
 
     def output_shape(self, x: Shape) -> Shape:
         height, width, channels = as_volume(x)

@@ -14,12 +14,10 @@ from archcalc.errors import Problem
 from archcalc.layers import Layer
 from archcalc.layers.activation import Act
 from archcalc.layers.conv import Conv
-from archcalc.layers.dense import Dense
 from archcalc.layers.fused import Fused
 from archcalc.layers.norm import BatchNorm
-from archcalc.layers.pool import Pool
 from archcalc.lint.context import Context
-from archcalc.shapes import format_axes, format_shape
+from archcalc.shapes import Tiling, effective_kernel, format_axes, format_shape
 
 Check = Callable[[Context], Iterator[Problem]]
 
@@ -87,25 +85,26 @@ def _at(layer: Layer, message: str, code: str) -> Problem:
     return Problem(message, layer.source_path, via=layer.via, code=code)
 
 
-def _windows(context: Context) -> Iterator[tuple[str, Conv | Pool]]:
+def _tilings(context: Context) -> Iterator[tuple[str, Layer, Tiling]]:
+    """Every written layer with a sliding window, and how that window covers the layer's input."""
     for name, layer in context.layers.items():
-        if isinstance(layer, Conv | Pool) and not (isinstance(layer, Pool) and layer.ceil_mode):
-            yield name, layer
+        tiling = layer.tiling(context.rows[name].input)
+        if tiling:
+            yield name, layer, tiling
 
 
 @rule("AC201", "window-not-tiling", "warning", "pixels the last window cannot reach are silently dropped")
 def window_not_tiling(context: Context) -> Iterator[Problem]:
-    for name, layer in _windows(context):
-        dropped = layer.leftover(context.rows[name].input)
-        if any(lost for _, lost in dropped):
-            x, stride = context.rows[name].input, layer.stride or layer.kernel
-            tiling = [(n + s - left, n - lost) if lost else (n, n)
-                      for n, s, (left, lost) in zip(x[:2], stride, dropped, strict=True)]  # fmt: skip
-            message = (f"{layer.kind} '{name}': the {format_shape(layer.kernel)} window with stride "
-                       f"{format_axes(stride)} leaves {dropped[0][1]} row(s) and {dropped[1][1]} column(s) "
-                       "of its "
-                       f"{format_shape(x[:2])} input unused; an input of {tiling[0][0]}×{tiling[1][0]} "
-                       f"(or {tiling[0][1]}×{tiling[1][1]}) would tile exactly")  # fmt: skip
+    for name, layer, tiling in _tilings(context):
+        if tiling.drops_pixels:
+            x, dropped = context.rows[name].input, tiling.leftover
+            exact = [(n + s - left, n - lost) if lost else (n, n)
+                     for n, s, (left, lost) in zip(x[:2], tiling.stride, dropped, strict=True)]  # fmt: skip
+            message = (f"{layer.kind} '{name}': the {format_shape(tiling.kernel)} window with stride "
+                       f"{format_axes(tiling.stride)} leaves {dropped[0][1]} row(s) and {dropped[1][1]} "
+                       "column(s) of its "
+                       f"{format_shape(x[:2])} input unused; an input of {exact[0][0]}×{exact[1][0]} "
+                       f"(or {exact[0][1]}×{exact[1][1]}) would tile exactly")  # fmt: skip
             yield _at(layer, message, "AC201")
 
 
@@ -125,11 +124,8 @@ def bias_before_batchnorm(context: Context) -> Iterator[Problem]:
             )
     for first, second in context.neighbours():
         if isinstance(first, Fused) and first.has_bias and not first.bn and isinstance(second, BatchNorm):
-            units = (
-                first.filters if isinstance(first, Conv) else first.units if isinstance(first, Dense) else 0
-            )
-            yield _at(first, f"{first.kind} '{first.name}': its {units:,} bias values are wasted before "
-                             f"the batch norm that follows; set `bias: false`", "AC202")  # fmt: skip
+            yield _at(first, f"{first.kind} '{first.name}': its {first.width:,} bias values are wasted "
+                             "before the batch norm that follows; set `bias: false`", "AC202")  # fmt: skip
 
 
 def _softmax(layer: Layer) -> bool:
@@ -169,11 +165,10 @@ def same_with_even_kernel(context: Context) -> Iterator[Problem]:
     "with a stride larger than the window, some input pixels are never seen",
 )
 def stride_over_kernel(context: Context) -> Iterator[Problem]:
-    for name, layer in _windows(context):
-        stride = layer.stride or layer.kernel
-        effective = [d * (k - 1) + 1 for k, d in zip(layer.kernel, layer.dilation, strict=True)]
+    for name, layer, tiling in _tilings(context):
+        stride, effective = tiling.stride, effective_kernel(tiling.kernel, tiling.dilation)
         if any(s > f for s, f in zip(stride, effective, strict=True)):
-            window = format_shape(tuple(effective))
+            window = format_shape(effective)
             message = (f"{layer.kind} '{name}': stride {format_axes(stride)} is larger than its {window} "
                        "window: pixels between windows are never seen")  # fmt: skip
             yield _at(layer, message, "AC205")
@@ -228,6 +223,5 @@ def dominant_layer(context: Context) -> Iterator[Problem]:
 def channels_not_multiple_of_8(context: Context) -> Iterator[Problem]:
     output_layer = next((row.name for row in reversed(context.report.rows) if not row.container), None)
     for name, layer in context.layers.items():
-        width = layer.filters if isinstance(layer, Conv) else layer.units if isinstance(layer, Dense) else 0
-        if width % 8 and name != output_layer:
-            yield _at(layer, f"{layer.kind} '{name}': {width} channels is not a multiple of 8", "AC302")
+        if layer.width and layer.width % 8 and name != output_layer:
+            yield _at(layer, f"{layer.kind} '{name}': {layer.width} channels is not a multiple of 8", "AC302")

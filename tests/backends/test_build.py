@@ -106,3 +106,16 @@ def test_a_residual_block_computes_g_of_body_plus_shortcut():
 def test_build_needs_only_the_spec():
     model = build(spec_from("name: t\ninput: [4]\nlayers:\n  - dense: 2\n"))
     assert model(torch.zeros(1, 4)).shape == (1, 2)
+
+
+def test_every_activation_name_has_its_torch_module():
+    from typing import get_args
+
+    from archcalc.layers.activation import TORCH_CLASSES, Act, ActivationName
+
+    assert set(TORCH_CLASSES) == set(get_args(ActivationName))
+    for fn in TORCH_CLASSES:
+        module = Act(fn=fn).module(torch.nn, inplace=True)
+        assert type(module).__name__ == TORCH_CLASSES[fn]
+        assert module(torch.ones(1, 2, 3, 3)).shape == (1, 2, 3, 3)
+    assert Act(fn="leaky_relu", slope=0.1).module(torch.nn).negative_slope == 0.1
