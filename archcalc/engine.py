@@ -9,7 +9,7 @@ from typing import Any
 from archcalc.errors import Problem, ShapeError
 from archcalc.layers import Layer
 from archcalc.layers.composite import Composite
-from archcalc.report import LayerRow, Report, Totals
+from archcalc.report import Costs, LayerRow, Report, Totals
 from archcalc.shapes import Shape, format_shape, numel
 from archcalc.spec.model import Spec
 from archcalc.spec.source import SourceMap
@@ -122,20 +122,7 @@ class _Walker:
         start = len(self.rows)
         y = walk()
         parts = [row for row in self.rows[start:] if not row.container]
-        row = replace(
-            head,
-            output=y,
-            params=sum(part.params for part in parts),
-            trainable_params=sum(part.trainable_params for part in parts),
-            buffers=sum(part.buffers for part in parts),
-            macs=sum(part.macs for part in parts),
-            bias_adds=sum(part.bias_adds for part in parts),
-            activations=sum(part.activations for part in parts),
-            norm_params=sum(part.norm_params for part in parts),
-            norm_outputs=sum(part.norm_outputs for part in parts),
-            pooled_inputs=sum(part.pooled_inputs for part in parts),
-            container=True,
-        )
+        row = replace(head, output=y, container=True).with_costs(Costs.total(parts))
         self.rows.insert(start, row)
         return y
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from archcalc.shapes import Shape
@@ -19,12 +20,45 @@ CONVENTION_BRIEF = (
 BYTES_PER_FP32 = 4
 
 
+@dataclass(frozen=True, kw_only=True)
+class Costs:
+    """What a layer (or a set of layers) costs for one sample. Every count is one field here, and
+    `Costs.total` is the one place counts are added up (a container's row, the totals): a new count is one
+    line. `norm_params`, `norm_outputs` and `pooled_inputs` (batch norm's γ and β, the elements it
+    normalises, the elements an adaptive average pool averages) are what other tools add to MACs (see
+    analyses/presets.py)."""
+
+    params: int = 0
+    trainable_params: int = 0
+    buffers: int = 0
+    macs: int = 0
+    bias_adds: int = 0
+    activations: int = 0
+    norm_params: int = 0
+    norm_outputs: int = 0
+    pooled_inputs: int = 0
+
+    @staticmethod
+    def total(items: Iterable[Costs]) -> Costs:
+        """Field by field, the sum of `items` (exact integers, or formulas in symbolic sizes)."""
+        sums = dict.fromkeys(COST_FIELDS, 0)
+        for item in items:
+            for name in COST_FIELDS:
+                sums[name] += getattr(item, name)
+        return Costs(**sums)
+
+    def counts(self) -> dict[str, Any]:
+        """The counts by field name, in the order of the JSON contract."""
+        return {name: getattr(self, name) for name in COST_FIELDS}
+
+
+COST_FIELDS = tuple(field.name for field in fields(Costs))
+
+
 @dataclass(frozen=True)
-class LayerRow:
+class LayerRow(Costs):
     """What one layer takes, makes and costs, for one sample (batch 1).
 
-    `norm_params`, `norm_outputs` and `pooled_inputs` (batch norm's γ and β, the elements it normalises, the
-    elements an adaptive average pool averages) are what other tools add to MACs (see analyses.presets).
     `name` is the full dotted name (`layer3.2.conv1`); `depth` counts the enclosing composites. A
     `container` row (a residual block, a branch set, a block's copies) sums the rows beneath it, so totals
     add up the other rows only.
@@ -35,55 +69,58 @@ class LayerRow:
     summary: str
     input: Shape
     output: Shape
-    params: int = 0
-    trainable_params: int = 0
-    buffers: int = 0
-    macs: int = 0
-    bias_adds: int = 0
-    activations: int = 0
-    norm_params: int = 0
-    norm_outputs: int = 0
-    pooled_inputs: int = 0
     depth: int = 0
     container: bool = False
 
+    def with_costs(self, costs: Costs) -> LayerRow:
+        """This row with the counts of `costs` (a container's sums; a frozen layer's trainable 0)."""
+        return replace(self, **costs.counts())
 
-@dataclass(frozen=True)
-class Totals:
-    params: int
-    trainable_params: int
-    non_trainable_params: int
-    buffers: int
-    macs: int
-    flops: int
-    bias_adds: int
-    activations: int
-    param_bytes_fp32: int
-    norm_params: int = 0
-    norm_outputs: int = 0
-    pooled_inputs: int = 0
+    def to_dict(self) -> dict[str, Any]:
+        """The row in the JSON contract's order: name … output, the counts, depth, container."""
+        head = {"name": self.name, "kind": self.kind, "summary": self.summary,
+                "input": list(self.input), "output": list(self.output)}  # fmt: skip
+        return head | self.counts() | {"depth": self.depth, "container": self.container}
+
+
+ROW_FIELDS = ("name", "kind", "summary", "input", "output", *COST_FIELDS, "depth", "container")
+"""A row's fields in the order of its JSON and CSV forms."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Totals(Costs):
+    """The sums over every row that is not a container, with the figures derived from them."""
 
     @classmethod
     def of(cls, rows: list[LayerRow]) -> Totals:
-        """Sums over the rows that are not containers; FLOPs = 2·MACs; activations = every output element."""
-        rows = [row for row in rows if not row.container]
-        params = sum(row.params for row in rows)
-        trainable = sum(row.trainable_params for row in rows)
-        macs = sum(row.macs for row in rows)
-        return cls(
-            params=params,
-            trainable_params=trainable,
-            non_trainable_params=params - trainable,
-            buffers=sum(row.buffers for row in rows),
-            macs=macs,
-            flops=2 * macs,
-            bias_adds=sum(row.bias_adds for row in rows),
-            activations=sum(row.activations for row in rows),
-            param_bytes_fp32=BYTES_PER_FP32 * params,
-            norm_params=sum(row.norm_params for row in rows),
-            norm_outputs=sum(row.norm_outputs for row in rows),
-            pooled_inputs=sum(row.pooled_inputs for row in rows),
-        )
+        """Sums over the rows that are not containers; activations = every output element."""
+        return cls(**Costs.total(row for row in rows if not row.container).counts())
+
+    @property
+    def non_trainable_params(self) -> int:
+        return self.params - self.trainable_params
+
+    @property
+    def flops(self) -> int:
+        """FLOPs = 2 × MACs (one multiply and one add per MAC)."""
+        return 2 * self.macs
+
+    @property
+    def param_bytes_fp32(self) -> int:
+        return BYTES_PER_FP32 * self.params
+
+    def to_dict(self) -> dict[str, Any]:
+        """The counts, each derived figure right after the count it comes from (the JSON contract)."""
+        record: dict[str, Any] = {}
+        for name, value in self.counts().items():
+            record[name] = value
+            for derived in DERIVED_AFTER.get(name, ()):
+                record[derived] = getattr(self, derived)
+        return record
+
+
+DERIVED_AFTER = {"trainable_params": ("non_trainable_params",), "macs": ("flops",),
+                 "activations": ("param_bytes_fp32",)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -110,13 +147,7 @@ class Report:
             "description": self.description,
             "input": list(self.input),
             "output": list(self.output),
-            "layers": [_row_dict(row) for row in self.rows],
-            "totals": asdict(self.totals),
+            "layers": [row.to_dict() for row in self.rows],
+            "totals": self.totals.to_dict(),
             "convention": CONVENTION,
         }
-
-
-def _row_dict(row: LayerRow) -> dict[str, Any]:
-    record = asdict(row)
-    record["input"], record["output"] = list(row.input), list(row.output)
-    return record

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import zip_longest
 
-from archcalc.report import LayerRow, Report
+from archcalc.report import Costs, LayerRow, Report
 from archcalc.shapes import format_shape
 
 
@@ -45,8 +45,8 @@ def stages(report: Report) -> list[Stage]:
 def _stage(rows: list[LayerRow]) -> Stage:
     last = rows[-1].output
     label = format_shape(last[:-1]) if len(last) == 3 else "vector"
-    return Stage(label, len(rows), format_shape(last), sum(r.params for r in rows), sum(r.macs for r in rows),
-                 sum(r.activations for r in rows))  # fmt: skip
+    costs = Costs.total(rows)
+    return Stage(label, len(rows), format_shape(last), costs.params, costs.macs, costs.activations)
 
 
 def diff(a: Report, b: Report) -> list[StageDiff]:

@@ -14,29 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
-
-class Counted(Protocol):
-    """A layer row or the totals: the figures the presets combine."""
-
-    @property
-    def macs(self) -> int: ...
-    @property
-    def bias_adds(self) -> int: ...
-    @property
-    def norm_params(self) -> int: ...
-    @property
-    def norm_outputs(self) -> int: ...
-    @property
-    def pooled_inputs(self) -> int: ...
+from archcalc.report import Costs
 
 
 @dataclass(frozen=True)
 class Preset:
     label: str
     definition: str
-    count: Callable[[Counted], int]
+    count: Callable[[Costs], int]
 
 
 PRESETS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archcalc.engine import walk
@@ -100,7 +100,7 @@ def _diagnostics(text: str, display: str, config: LintConfig) -> list[Diagnostic
         return [source.diagnostic(Problem(str(exc), ("lint",), code="AC012"))]
     problems = [problem for code, rule in RULES.items() if rule.check and spec_config.enabled(code)
                 for problem in rule.check(Context(spec, report, layers))]  # fmt: skip
-    problems += _budgets(asdict(report.totals), spec_config)
+    problems += _budgets(report.totals.to_dict(), spec_config)
     return [source.diagnostic(problem) for problem in problems if spec_config.enabled(problem.code)]
 
 

@@ -68,8 +68,8 @@ def diff_markdown(a: Report, b: Report, pairs: list[StageDiff]) -> str:
 
 def diff_json(a: Report, b: Report, pairs: list[StageDiff]) -> str:
     record = {
-        "a": {"name": a.name, "input": list(a.input), "totals": asdict(a.totals)},
-        "b": {"name": b.name, "input": list(b.input), "totals": asdict(b.totals)},
+        "a": {"name": a.name, "input": list(a.input), "totals": a.totals.to_dict()},
+        "b": {"name": b.name, "input": list(b.input), "totals": b.totals.to_dict()},
         "stages": [{"a": pair.a and asdict(pair.a), "b": pair.b and asdict(pair.b)} for pair in pairs],
     }
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"

@@ -9,11 +9,10 @@ import csv
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import astuple, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from archcalc.analyses.presets import PRESETS, Preset
-from archcalc.report import CONVENTION, CONVENTION_BRIEF, LayerRow, Report
+from archcalc.report import CONVENTION, CONVENTION_BRIEF, ROW_FIELDS, LayerRow, Report
 from archcalc.shapes import format_shape
 
 if TYPE_CHECKING:
@@ -55,14 +54,10 @@ def to_json(report: Report, preset: Preset = MACS) -> str:
 
 def to_csv(report: Report) -> str:
     """One line per layer with every LayerRow field, then a `total` line; shapes written 28×28×6."""
-    t = report.totals
-    totalled = {field.name for field in fields(t)} & {field.name for field in fields(LayerRow)}
-    total = LayerRow(
-        "total", "", "", report.input, report.output, **{name: getattr(t, name) for name in totalled}
-    )
-    lines = [[_csv_value(value) for value in astuple(row)] for row in report.rows]
-    lines.append([*[_csv_value(value) for value in astuple(total)][:-2], "", ""])  # no depth, not a container
-    return _csv_text([field.name for field in fields(LayerRow)], lines)
+    total = LayerRow("total", "", "", report.input, report.output).with_costs(report.totals)
+    lines = [[_csv_value(getattr(row, name)) for name in ROW_FIELDS] for row in [*report.rows, total]]
+    lines[-1][-2:] = ["", ""]  # the total has no depth and is no container
+    return _csv_text(list(ROW_FIELDS), lines)
 
 
 def _csv_value(value: Any) -> Any:
