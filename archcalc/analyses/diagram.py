@@ -9,6 +9,7 @@ its merge (an add or a concat) takes their ends — plus the input itself for an
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archcalc.engine import implicit_shortcut, merge_row, walk
@@ -113,43 +114,44 @@ def _key(name: str) -> str:
     return "n_" + re.sub(r"\W", "_", name)
 
 
+@dataclass(frozen=True)
+class _Syntax:
+    """How one diagram language writes a node, opens a box around nodes, and closes it."""
+
+    node: str
+    open: str
+    close: str
+    escape: Callable[[str], str]
+
+
+MERMAID = _Syntax('{key}["{label}"]', '{indent}subgraph {key}_box ["{label}"]', "end",
+                  lambda text: text.replace('"', "#quot;"))  # fmt: skip
+DOT = _Syntax('{key} [label="{label}"];', '{indent}subgraph cluster_{key} {{ label="{label}";', "}",
+              lambda text: text.replace("\\", "\\\\").replace('"', '\\"'))  # fmt: skip
+
+
 def mermaid(graph: Graph) -> str:
     """A Mermaid flowchart (top to bottom)."""
     lines = ["flowchart TD"]
-    lines += _mermaid_box(graph, graph.root, "  ")
+    lines += _box_lines(graph, graph.root, "  ", MERMAID)
     lines += [f"  {_key(a)} -->|{label}| {_key(b)}" for a, b, label in graph.edges]
     return "\n".join(lines) + "\n"
-
-
-def _mermaid_box(graph: Graph, box: Box, indent: str) -> list[str]:
-    lines = [f'{indent}{_key(node)}["{_escape(graph.labels[node])}"]' for node in box.nodes]
-    for inner in box.boxes:
-        lines.append(f'{indent}subgraph {_key(inner.key)}_box ["{_escape(inner.label)}"]')
-        lines += _mermaid_box(graph, inner, indent + "  ")
-        lines.append(f"{indent}end")
-    return lines
-
-
-def _escape(text: str) -> str:
-    return text.replace('"', "#quot;")
 
 
 def dot(graph: Graph) -> str:
     """A Graphviz digraph; boxes are clusters."""
     lines = ["digraph archcalc {", "  rankdir=TB;", '  node [shape=box, fontname="Helvetica"];']
-    lines += _dot_box(graph, graph.root, "  ")
+    lines += _box_lines(graph, graph.root, "  ", DOT)
     lines += [f'  {_key(a)} -> {_key(b)} [label="{label}"];' for a, b, label in graph.edges]
     return "\n".join([*lines, "}"]) + "\n"
 
 
-def _dot_box(graph: Graph, box: Box, indent: str) -> list[str]:
-    lines = [f'{indent}{_key(node)} [label="{_dot_text(graph.labels[node])}"];' for node in box.nodes]
+def _box_lines(graph: Graph, box: Box, indent: str, syntax: _Syntax) -> list[str]:
+    """The nodes of `box`, then each inner box opened, filled the same way and closed, one level deeper."""
+    lines = [indent + syntax.node.format(key=_key(node), label=syntax.escape(graph.labels[node]))
+             for node in box.nodes]  # fmt: skip
     for inner in box.boxes:
-        lines.append(f'{indent}subgraph cluster_{_key(inner.key)} {{ label="{_dot_text(inner.label)}";')
-        lines += _dot_box(graph, inner, indent + "  ")
-        lines.append(f"{indent}}}")
+        lines.append(syntax.open.format(indent=indent, key=_key(inner.key), label=syntax.escape(inner.label)))
+        lines += _box_lines(graph, inner, indent + "  ", syntax)
+        lines.append(indent + syntax.close)
     return lines
-
-
-def _dot_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
