@@ -1,0 +1,27 @@
+"""The README's promises about how to install and test, checked against the files that keep them."""
+
+import re
+
+from tests.paths import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def command_after(heading: str) -> str:
+    """The one-line shell command in the code block that follows `heading` in the README."""
+    match = re.search(re.escape(heading) + r"\s*```bash\n(.+?)\n```", README)
+    assert match, f"no code block after {heading!r}"
+    return match.group(1)
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command_after("Install and test:") in ci
+
+
+def test_the_readme_commands_need_no_activated_environment():
+    for heading in ("Install and run on a built-in spec:", "Install and test:"):
+        command = command_after(heading)
+        assert command.startswith("python3 -m venv .venv && ")
+        tools = re.findall(r"&& (\S+)", command)
+        assert tools and all(tool.startswith(".venv/bin/") for tool in tools), command
