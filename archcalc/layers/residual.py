@@ -177,13 +177,20 @@ def _stride(x: Shape, z: Shape) -> Pair:
     """The stride s with ⌊(n − 1)/s⌋ + 1 = n' on both axes (a 1×1 window without padding), the smallest."""
     if len(x) != len(z):
         raise ShapeError(f"a shortcut cannot turn {format_shape(x)} into {format_shape(z)}", "AC103")
-    strides = []
-    for n, target in zip(x[:2], z[:2], strict=True):
-        candidates = range(1, n + 1) if isinstance(n, int) else range(1, 65)  # a symbolic size: try strides
-        fitting = [s for s in candidates if (n - 1) // s + 1 == target]
-        if not fitting:
-            raise ShapeError(
-                f"no stride takes a shortcut from {format_shape(x)} to {format_shape(z)}", "AC103"
-            )
-        strides.append(fitting[0])
-    return strides[0], strides[1]
+    height, width = (_smallest_stride(n, target) for n, target in zip(x[:2], z[:2], strict=True))
+    if height is None or width is None:
+        raise ShapeError(f"no stride takes a shortcut from {format_shape(x)} to {format_shape(z)}", "AC103")
+    return height, width
+
+
+def _smallest_stride(n: int, target: int) -> int | None:
+    """The smallest s ≥ 1 with ⌊(n − 1)/s⌋ = q, q = n' − 1, or None. In closed form: with m = n − 1,
+    ⌊m/s⌋ = q ⟺ m/(q + 1) < s ≤ m/q, so s = ⌊m/(q + 1)⌋ + 1, valid when q = 0 or s ≤ ⌊m/q⌋. A symbolic n
+    tries the strides up to 64 instead."""
+    if not isinstance(n, int):
+        return next((s for s in range(1, 65) if (n - 1) // s + 1 == target), None)
+    m, q = n - 1, target - 1
+    if not isinstance(q, int) or q < 0:
+        return None
+    s = m // (q + 1) + 1
+    return s if q == 0 or s <= m // q else None

@@ -55,6 +55,12 @@ for _code, _name, _why in [
         "yaml-structure",
         "not valid YAML, or not a single plain mapping (syntax, tabs, duplicate keys, tags)",
     ),
+    (
+        "AC003",
+        "limit-exceeded",
+        "larger or deeper than archcalc's limits allow (file size, YAML values, nesting, layers, "
+        "expressions, numbers): bounded time and memory whatever the input",
+    ),
     ("AC010", "unknown-kind", "a layer kind or block that does not exist"),
     ("AC011", "unknown-setting", "a setting the layer kind does not have (often a typo)"),
     ("AC012", "invalid-setting", "a missing setting, or a value of the wrong type or range"),

@@ -9,10 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, Validati
 
 from archcalc.errors import Problem
 from archcalc.layers import LAYER_KINDS, Layer
+from archcalc.limits import limits
 from archcalc.shapes import Shape
 from archcalc.spec.blocks import parse_blocks
+from archcalc.spec.expansion import minimum_layers
 from archcalc.spec.messages import translate
-from archcalc.spec.parse import LayerParser, Scope
+from archcalc.spec.parse import LayerParser
 from archcalc.spec.source import SourceMap, load_file, load_text
 
 
@@ -69,9 +71,16 @@ def parse_spec(data: Any, source: SourceMap) -> Spec:
             [Problem(f"a spec is a mapping with 'name', 'input' and 'layers'; found a {found}", code="AC002")]
         )
     blocks, problems = parse_blocks(data.get("blocks"), set(LAYER_KINDS))
-    parser = LayerParser(blocks)
     items = data.get("layers")
-    layers = parser.layers(items, ("layers",), Scope()) if isinstance(items, list) else items
+    at_least = minimum_layers(items, blocks)
+    if at_least > limits().layers:
+        message = (
+            f"the spec expands to at least {at_least:,} layers once blocks and `repeat:` are expanded, "
+            f"more than the limit of {limits().layers:,}; raise it with `archcalc --limit layers=N`"
+        )
+        raise source.error([*problems, Problem(message, ("layers",), code="AC003")])
+    parser = LayerParser(blocks)
+    layers = parser.spec_layers(items) if isinstance(items, list) else items
     problems += parser.problems
     try:
         spec = Spec.model_validate({**data, "layers": layers})

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from archcalc.errors import DocPath, Problem, Via, suggest
 from archcalc.layers import LAYER_KINDS, Layer
 from archcalc.layers.composite import Composite, Sequential
+from archcalc.limits import limits
 from archcalc.spec.blocks import Block
 from archcalc.spec.expr import Env, ExpressionError, substitute
 from archcalc.spec.messages import translate
@@ -27,10 +28,34 @@ class Scope:
     env: Env = field(default_factory=dict)
     via: Via = ()
     open_blocks: tuple[str, ...] = ()
+    depth: int = 0
+    """Composites and block uses around this list."""
+
+    def inside(self) -> Scope:
+        return replace(self, depth=self.depth + 1)
 
 
 class _Rejected(Exception):
     """An item could not be parsed; its problems are already recorded."""
+
+
+class _Exhausted(Exception):
+    """The spec expands beyond archcalc.limits (layers, nesting): parsing stops at once, whatever is left."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def expanded_rows(layer: Layer) -> int:
+    """The layers `layer` stands for once expanded: itself and every part of every composite within it."""
+    total, pending = 0, [layer]
+    while pending:
+        item = pending.pop()
+        total += 1
+        if isinstance(item, Composite):
+            pending.extend(part for _, parts in item.part_lists() for part in parts)
+    return total
 
 
 @dataclass(frozen=True)
@@ -52,9 +77,23 @@ class LayerParser:
         self.problems: list[Problem] = []
         self._instances: dict[tuple[Any, ...], list[Layer]] = {}
         """Parsed bodies by (block, arguments, use): the copies of a `repeat` are parsed once."""
+        self.expanded = 0
+        """Layers made so far, counting every copy: parsing stops past the limit, however it got there."""
+
+    def spec_layers(self, items: list[Any]) -> list[Layer]:
+        """The spec's top-level `layers:`; past a limit, only the problem that says so."""
+        try:
+            return self.layers(items, ("layers",), Scope())
+        except _Exhausted as exc:
+            self.problems.append(exc.problem)
+            return []
 
     def layers(self, items: Any, path: DocPath, scope: Scope) -> list[Layer]:
         """The layers of a list (bad items left out, their problems recorded), every one named."""
+        if scope.depth > limits().nesting:
+            message = (f"layers nested more than {limits().nesting} deep (blocks within blocks, composites "
+                       "within composites); raise the limit with `archcalc --limit nesting=N`")  # fmt: skip
+            raise _Exhausted(Problem(message, path, via=scope.via, code="AC003"))
         if not isinstance(items, list):
             self._record([Problem("expected a list of layers", path, code="AC012")], scope)
             return []
@@ -92,7 +131,7 @@ class LayerParser:
         if issubclass(layer_class, Composite) and isinstance(settings, dict):
             before = len(self.problems)
             settings = layer_class.parse_parts(
-                settings, lambda items, sub: self.layers(items, (*where, *sub), scope)
+                settings, lambda items, sub: self.layers(items, (*where, *sub), scope.inside())
             )
             if len(self.problems) > before:
                 raise _Rejected
@@ -102,7 +141,16 @@ class LayerParser:
             arguments = [name for name in scope.env if name != "i"]
             problems = translate(exc, layer_class, where, _subject(kind, settings), arguments)
             raise self._reject(problems, scope) from None
+        self._grow(1, path, scope)
         return layer.located(path, scope.via)
+
+    def _grow(self, rows: int, path: DocPath, scope: Scope) -> None:
+        """Count `rows` more layers made; past the limit, stop parsing (a `repeat:` or block bomb)."""
+        self.expanded += rows
+        if self.expanded > limits().layers:
+            message = (f"the spec expands to more than {limits().layers:,} layers once blocks and `repeat:` "
+                       "are expanded; raise the limit with `archcalc --limit layers=N`")  # fmt: skip
+            raise _Exhausted(Problem(message, path, via=scope.via, code="AC003"))
 
     def _use(self, block: Block, settings: Any, path: DocPath, where: DocPath, scope: Scope) -> Layer:
         """A block use: one instance, or with `repeat: n` a sequence of n copies named 0 … n − 1."""
@@ -121,8 +169,12 @@ class LayerParser:
         if repeat is None:
             return self._instance(use, scope.env, name)
         count = self._repeat_count(repeat, use)
-        copies = [self._instance(use, {**scope.env, "i": index}, str(index)) for index in range(count)]
-        group = Sequential(name=name, layers=copies).located(path, scope.via)
+        first = self._instance(use, {**scope.env, "i": 0}, "0")
+        if self.expanded + expanded_rows(first) * (count - 1) > limits().layers:
+            self._grow(expanded_rows(first) * (count - 1), (*where, "repeat"), scope)
+        rest = [self._instance(use, {**scope.env, "i": index}, str(index)) for index in range(1, count)]
+        group = Sequential(name=name, layers=[first, *rest]).located(path, scope.via)
+        self._grow(1, path, scope)
         return group.labelled(block.name, f"{block.name} ×{count}")
 
     def _repeat_count(self, repeat: Any, use: _Use) -> int:
@@ -144,14 +196,18 @@ class LayerParser:
         if len(layers) == 1:  # the instance is that layer, under the use's name (torch names it so)
             return layers[0].model_copy(update={"name": name}).labelled(block.name, block.label(bound))
         group = Sequential(name=name, layers=layers).located(use.path, use.scope.via)
+        self._grow(1, use.path, use.scope)
         return group.labelled(block.name, block.label(bound))
 
     def _body(self, use: _Use, bound: dict[str, Any]) -> list[Layer]:
         """The block's layers parsed with `bound` arguments (layers are immutable, so they can be shared)."""
         block, scope = use.block, use.scope
         key = (block.name, repr(sorted(bound.items())), use.path, scope.via)
-        if key not in self._instances:
-            inner = Scope(bound, (*scope.via, (block.name, use.path)), (*scope.open_blocks, block.name))
+        if key in self._instances:  # a copy of a body already made: its layers count again
+            self._grow(sum(map(expanded_rows, self._instances[key])), use.path, scope)
+        else:
+            inner = Scope(bound, (*scope.via, (block.name, use.path)), (*scope.open_blocks, block.name),
+                          scope.depth + 1)  # fmt: skip
             self._instances[key] = self.layers(block.body, block.path, inner)
         layers = self._instances[key]
         if len(layers) != len(block.body):

@@ -1,12 +1,19 @@
 """Load YAML safely into plain Python values while remembering where each value came from.
 
-PyYAML's safe loader composes a node tree whose nodes carry start marks; we convert that tree ourselves so
-that every mapping key and value gets a position (for `file:line:col` errors) and duplicate keys are refused.
-Only plain data is built (mappings, lists, strings, numbers, booleans, null): no tags construct objects.
+We read PyYAML's event stream (its C parser where available) and build the values ourselves, in one loop
+with an explicit stack, so that every mapping key and value gets a position (for `file:line:col` errors),
+duplicate keys are refused, YAML merge keys (`<<: *anchor`) follow YAML 1.1 (an explicit key overrides a
+merged one), and every bound of archcalc.limits holds before the work it bounds: file size, nesting depth,
+and values after alias expansion (an alias bomb is refused as soon as its count passes the limit, without
+expanding it). Only plain data is built (mappings, lists, strings, numbers, booleans, null): a tag never
+constructs an object, and nothing recurses, however deep the document.
 """
 
 from __future__ import annotations
 
+import copy
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,10 +21,13 @@ from typing import Any
 import yaml
 
 from archcalc.errors import Diagnostic, DocPath, Problem, SpecError
+from archcalc.limits import limits
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Position = tuple[int, int]
-_PLAIN_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+_YAML = "tag:yaml.org,2002:"
+_PLAIN_SCALAR_TAGS = {_YAML + name for name in ("str", "int", "float", "bool", "null")}
+_PLAIN_COLLECTION_TAGS = {_YAML + "seq", _YAML + "map"}
 
 
 @dataclass
@@ -59,18 +69,54 @@ class SourceMap:
 def load_file(path: Path, display_name: str | None = None) -> tuple[Any, SourceMap]:
     """Read a YAML spec file; every way it can be unreadable becomes a SpecError with a position."""
     name = display_name or str(path)
-    fail = _failer(name)
-    if path.is_dir():
-        raise fail("is a directory, not a spec file; pass one of its .yaml files")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise fail("no such file") from None
+        text = _read(path, name).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise fail(f"is not UTF-8 text (byte {exc.start}); save the spec as UTF-8") from None
-    except OSError as exc:
-        raise fail(f"cannot be read: {exc.strerror}") from None
+        raise _fail(name, f"is not UTF-8 text (byte {exc.start}); save the spec as UTF-8") from None
     return load_text(text, name)
+
+
+def _read(path: Path, name: str) -> bytes:
+    """The bytes of a regular file of at most the file-size limit. Opened without blocking and checked
+    after opening, so a FIFO or a device is refused rather than read (a FIFO would wait for ever)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise _fail(name, "no such file") from None
+    except OSError as exc:
+        raise _fail(name, f"cannot be read: {exc.strerror}") from None
+    limit = limits().file_bytes
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise _fail(name, "is a directory, not a spec file; pass one of its .yaml files")
+        if not stat.S_ISREG(mode):
+            raise _fail(name, f"is {_kind_of(mode)}, not a regular file; pass a spec file")
+        data = _read_at_most(descriptor, limit + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:
+        raise _fail(name, f"is larger than {limit:,} bytes, the most a spec may have; if it is really a "
+                          "spec, raise the limit with `archcalc --limit file_bytes=N`", "AC003")  # fmt: skip
+    return data
+
+
+def _read_at_most(descriptor: int, size: int) -> bytes:
+    chunks, remaining = [], size
+    while remaining > 0 and (chunk := os.read(descriptor, min(remaining, 2**20))):
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _kind_of(mode: int) -> str:
+    kinds = {stat.S_ISFIFO: "a FIFO (named pipe)", stat.S_ISCHR: "a character device",
+             stat.S_ISBLK: "a block device", stat.S_ISSOCK: "a socket"}  # fmt: skip
+    return next((kind for test, kind in kinds.items() if test(mode)), "a special file")
+
+
+def _fail(name: str, message: str, code: str = "AC001") -> SpecError:
+    return SpecError([Diagnostic(name, 0, 0, message, code)])
 
 
 def load_text(text: str, filename: str = "<spec>") -> tuple[Any, SourceMap]:
@@ -78,32 +124,32 @@ def load_text(text: str, filename: str = "<spec>") -> tuple[Any, SourceMap]:
     source = SourceMap(filename)
     loader = _Loader(text)
     try:
-        root = loader.get_single_node()
-        if root is None:
-            raise SpecError(
-                [Diagnostic(filename, 1, 1, "the file is empty; a spec needs 'input' and 'layers'", "AC002")]
-            )
-        return _Converter(loader, source).convert(root, ()), source
+        return _Builder(loader, source).document(), source
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, filename) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, filename) from None
     finally:
         loader.dispose()
 
 
-def _failer(name: str) -> Any:
-    return lambda message: SpecError([Diagnostic(name, 0, 0, message, "AC001")])
+def _reader_error(exc: yaml.reader.ReaderError, text: str, filename: str) -> SpecError:
+    """A character YAML does not allow (a control character, most often pasted from a terminal)."""
+    before = text[: exc.position]
+    line, col = before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    escaped = f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}"
+    message = (f"the control character U+{code:04X} is not allowed in YAML; delete it, or write it as "
+               f'"{escaped}" inside a double-quoted string')  # fmt: skip
+    return SpecError([Diagnostic(filename, line, col, message, "AC002")])
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, filename: str) -> SpecError:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or "not valid YAML"
-    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
-        message = f"unsupported YAML tag {_tag_of(problem)}: a spec holds plain data only (no tags)"
-    elif mark and text[mark.index : mark.index + 1] == "\t":
+    if mark and text[mark.index : mark.index + 1] == "\t":
         message = "a tab character is not allowed here: YAML indents with spaces only; replace tabs by spaces"
-    elif "expected a single document" in str(exc):
-        message = "the file holds more than one YAML document ('---'); a spec is a single document"
     else:
         context = f" {exc.context}" if exc.context else ""
         if exc.context_mark and exc.context_mark is not mark:
@@ -112,57 +158,247 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, filename: str) -> SpecEr
     return SpecError([Diagnostic(filename, line, col, message, "AC002")])
 
 
-class _Converter:
-    """Turns composed nodes into plain values, recording positions and refusing duplicate keys."""
+_MERGE = object()
+"""The merge key `<<` (YAML 1.1), as read from a key position."""
 
-    def __init__(self, loader: yaml.SafeLoader, source: SourceMap) -> None:
-        self.loader = loader
-        self.source = source
-        self.active: set[int] = set()  # nodes being converted: meeting one again is a recursive alias
+_Entry = tuple[DocPath, Position, bool]
+"""A recorded position: (path, (line, col), whether it is a key's)."""
 
-    def convert(self, node: yaml.Node, path: DocPath) -> Any:
-        self.source.values.setdefault(path, _position(node))
-        if isinstance(node, yaml.ScalarNode):
-            return self.loader.construct_object(node, deep=True)
-        if node.tag not in _PLAIN_COLLECTION_TAGS:
-            message = f"unsupported YAML tag '{node.tag}': a spec holds plain data only (no tags)"
+
+@dataclass
+class _Frame:
+    """A list or mapping being built: its path, its explicit entries so far, and (mapping) what waits."""
+
+    path: DocPath
+    anchor: str | None
+    log_start: int
+    nodes_start: int
+    items: list[Any] | dict[Any, Any]
+    key: Any = None
+    key_position: Position | None = None  # set while the mapping waits for that key's value
+    merges: list[tuple[dict[Any, Any], list[_Entry]]] = field(default_factory=list)
+
+    @property
+    def wants_key(self) -> bool:
+        return isinstance(self.items, dict) and self.key_position is None
+
+
+@dataclass
+class _Anchor:
+    value: Any
+    entries: list[_Entry]
+    """Positions inside the anchored value, relative to it."""
+    nodes: int
+
+
+class _Builder:
+    """Builds one document's plain values from parser events, with positions, within archcalc.limits."""
+
+    def __init__(self, loader: Any, source: SourceMap) -> None:
+        self.loader, self.source = loader, source
+        self.stack: list[_Frame] = []
+        self.log: list[_Entry] = []
+        self.anchors: dict[str | None, _Anchor] = {}
+        self.nodes = 0
+        self.root: list[Any] = []
+
+    def document(self) -> Any:
+        """The single document's value; SpecError for an empty stream or several documents."""
+        loader = self.loader
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            raise self._error("the file is empty; a spec needs 'input' and 'layers'", (1, 1))
+        loader.get_event()  # DocumentStart
+        while not self.root:
+            self._event(loader.get_event())
+        loader.get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            message = "the file holds more than one YAML document ('---'); a spec is a single document"
+            raise self._error(message, _position(loader.peek_event()))
+        return self.root[0]
+
+    def _event(self, event: Any) -> None:
+        if isinstance(event, yaml.ScalarEvent):
+            self._count(event, 1)
+            self._attach(self._scalar(event), _position(event), event.anchor)
+        elif isinstance(event, yaml.AliasEvent):
+            self._alias(event)
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            self._open(event)
+        else:
+            self._close()
+
+    def _count(self, event: Any, nodes: int) -> None:
+        self.nodes += nodes
+        limit = limits().yaml_nodes
+        if self.nodes > limit:
+            message = (f"more than {limit:,} YAML values once aliases are expanded (an alias bomb?); "
+                       "raise the limit with `archcalc --limit yaml_nodes=N` if the spec is really that "
+                       "large")  # fmt: skip
+            raise self._error(message, _position(event), "AC003")
+
+    def _child_path(self) -> DocPath:
+        """Where the next value goes: the next index of a list, or the key a mapping waits to fill."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.items, list):
+            return (*top.path, len(top.items))
+        return (*top.path, "<key>" if top.wants_key else top.key)
+
+    def _record(self, path: DocPath, position: Position, on_key: bool = False) -> None:
+        if on_key:
+            self.source.keys[path] = position
+        else:
+            self.source.values.setdefault(path, position)
+        self.log.append((path, position, on_key))
+
+    def _scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag in (None, "!"):
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _YAML + "merge":
+            return _MERGE
+        if tag == _YAML + "timestamp" and event.tag is None:
+            return event.value  # an unquoted date is text here
+        if tag not in _PLAIN_SCALAR_TAGS:
+            raise self._error(_unsupported(tag), _position(event))
+        if tag == _YAML + "int" and len(event.value) > 40:
+            raise self._error(_too_large(f"{len(event.value):,}-character"), _position(event), "AC003")
+        node = yaml.ScalarNode(tag, event.value, style=event.style)
+        value = self.loader.yaml_constructors[tag](self.loader, node)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > limits().number:
+            raise self._error(_too_large(f"{len(str(abs(value))):,}-digit"), _position(event), "AC003")
+        return value
+
+    def _alias(self, event: Any) -> None:
+        anchor = self.anchors.get(event.anchor)
+        if anchor is None:
+            open_frame = next((frame for frame in self.stack if frame.anchor == event.anchor), None)
+            if open_frame is not None:
+                message = "an alias refers to itself; YAML anchors cannot recurse"
+                raise self.source.error([Problem(message, open_frame.path, code="AC002")])
+            raise self._error(f"YAML syntax error: found undefined alias '{event.anchor}'", _position(event))
+        self._count(event, anchor.nodes)
+        path = self._child_path()
+        if not self._wants_key():
+            for relative, position, on_key in anchor.entries:
+                self._record((*path, *relative), position, on_key)
+        self._attach(copy.deepcopy(anchor.value), _position(event), recorded=True)
+
+    def _wants_key(self) -> bool:
+        return bool(self.stack) and self.stack[-1].wants_key
+
+    def _open(self, event: Any) -> None:
+        self._count(event, 1)
+        is_list = isinstance(event, yaml.SequenceStartEvent)
+        tag = event.tag if event.tag not in (None, "!") else _YAML + ("seq" if is_list else "map")
+        if tag not in _PLAIN_COLLECTION_TAGS:
+            raise self._error(_unsupported(tag), _position(event))
+        if len(self.stack) >= limits().nesting:
+            message = (f"lists and mappings nested more than {limits().nesting} deep; a spec never needs "
+                       "that many (raise the limit with `archcalc --limit nesting=N`)")  # fmt: skip
+            raise self._error(message, _position(event), "AC003")
+        path = self._child_path()
+        self._record(path, _position(event))
+        frame = _Frame(path, event.anchor, len(self.log) - 1, self.nodes - 1, [] if is_list else {})
+        self.stack.append(frame)
+
+    def _close(self) -> None:
+        frame = self.stack.pop()
+        value = frame.items if isinstance(frame.items, list) else self._merged(frame)
+        if frame.anchor:
+            size = len(frame.path)
+            entries = [(path[size:], pos, key) for path, pos, key in self.log[frame.log_start :]]
+            self.anchors[frame.anchor] = _Anchor(value, entries, self.nodes - frame.nodes_start)
+        self._attach(value, self.log[frame.log_start][1], recorded=True)
+
+    def _attach(
+        self, value: Any, position: Position, anchor: str | None = None, recorded: bool = False
+    ) -> None:
+        """Put a finished value where it belongs: the root, a list's next item, a mapping's key or value."""
+        if not self.stack:
+            self.root.append(value)
+            self._record((), position)
+            return
+        top = self.stack[-1]
+        if top.wants_key:
+            self._key(top, value, position)
+            return
+        path = self._child_path()
+        if not recorded:
+            self._record(path, position)
+        if anchor:
+            self.anchors[anchor] = _Anchor(value, [((), position, False)], 1)
+        if isinstance(top.items, list):
+            top.items.append(value)
+        else:
+            self._value(top, value, path)
+
+    def _key(self, frame: _Frame, key: Any, position: Position) -> None:
+        if not _valid_key(key):
+            problem = Problem(f"mapping keys must be names or whole numbers, got {key!r}", frame.path,
+                              code="AC002")  # fmt: skip
+            raise self.source.error([problem])
+        assert isinstance(frame.items, dict)
+        if key in frame.items:
+            first_line = self.source.keys[(*frame.path, key)][0]
+            message = f"duplicate key '{key}' (first given on line {first_line}); keep only one"
+            raise SpecError([Diagnostic(self.source.filename, *position, message, "AC002")])
+        frame.key, frame.key_position = key, position
+
+    def _value(self, frame: _Frame, value: Any, path: DocPath) -> None:
+        assert isinstance(frame.items, dict) and frame.key_position is not None
+        key, position = frame.key, frame.key_position
+        frame.key_position = None
+        if key is _MERGE:
+            frame.merges += self._merge_sources(value, path)
+            return
+        self._record(path, position, on_key=True)
+        frame.items[key] = value
+
+    def _merge_sources(self, value: Any, path: DocPath) -> list[tuple[dict[Any, Any], list[_Entry]]]:
+        """The mappings a `<<` merges, each with the positions recorded for it (relative to it)."""
+        sources = value if isinstance(value, list) else [value]
+        prefixes = [(*path, index) for index in range(len(sources))] if isinstance(value, list) else [path]
+        if not all(isinstance(source, dict) for source in sources):
+            message = "a merge key `<<` takes a mapping (`<<: *anchor`) or a list of them"
             raise self.source.error([Problem(message, path, code="AC002")])
-        if id(node) in self.active:
-            raise self.source.error(
-                [Problem("an alias refers to itself; YAML anchors cannot recurse", path, code="AC002")]
-            )
-        self.active.add(id(node))
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
-            assert isinstance(node, yaml.MappingNode)
-            return self._mapping(node, path)
-        finally:
-            self.active.discard(id(node))
+        return [
+            (source, [(p[len(prefix) :], pos, key) for p, pos, key in self.log if p[: len(prefix)] == prefix])
+            for source, prefix in zip(sources, prefixes, strict=True)
+        ]
 
-    def _mapping(self, node: yaml.MappingNode, path: DocPath) -> dict[Any, Any]:
-        self.loader.flatten_mapping(node)  # resolves YAML merge keys (<<: *anchor)
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int):
-                problem = Problem(
-                    f"mapping keys must be names or whole numbers, got {key!r}", path, code="AC002"
-                )
-                raise self.source.error([problem])
-            if key in result:
-                first_line = self.source.keys[(*path, key)][0]
-                message = f"duplicate key '{key}' (first given on line {first_line}); keep only one"
-                raise SpecError([Diagnostic(self.source.filename, *_position(key_node), message, "AC002")])
-            self.source.keys[(*path, key)] = _position(key_node)
-            result[key] = self.convert(value_node, (*path, key))
-        return result
+    def _merged(self, frame: _Frame) -> dict[Any, Any]:
+        """A mapping's merged keys (YAML 1.1: the first source wins), then its explicit keys, which win."""
+        assert isinstance(frame.items, dict)
+        merged: dict[Any, Any] = {}
+        for source, entries in frame.merges:
+            for key, value in source.items():
+                if key not in frame.items and key not in merged:
+                    merged[key] = value
+                    for relative, position, on_key in entries:
+                        if relative[:1] == (key,):
+                            self._record((*frame.path, *relative), position, on_key)
+        return merged | frame.items
+
+    def _error(self, message: str, position: Position, code: str = "AC002") -> SpecError:
+        return SpecError([Diagnostic(self.source.filename, *position, message, code)])
 
 
-def _tag_of(problem: str) -> str:
-    quoted = problem.split("'")
-    return f"'{quoted[1]}'" if len(quoted) > 2 else "here"
+def _valid_key(key: Any) -> bool:
+    """Mapping keys are names or whole numbers (or the merge key `<<`)."""
+    return key is _MERGE or (isinstance(key, str | int) and not isinstance(key, bool))
 
 
-def _position(node: yaml.Node) -> Position:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _unsupported(tag: str) -> str:
+    return f"unsupported YAML tag '{tag}': a spec holds plain data only (no tags)"
+
+
+def _too_large(size: str) -> str:
+    return (f"a {size} whole number is larger than any a spec needs (at most {limits().number:,}); "
+            "check for a typo")  # fmt: skip
+
+
+def _position(event: Any) -> Position:
+    return event.start_mark.line + 1, event.start_mark.column + 1
