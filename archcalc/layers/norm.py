@@ -8,7 +8,7 @@ from pydantic import Field, Strict
 
 from archcalc.layers.base import Layer, PositiveInt, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape
+from archcalc.shapes import Shape, as_volume
 
 
 def batchnorm_params(channels: int) -> int:
@@ -60,6 +60,10 @@ class LRN(Layer):
     alpha: float = 1e-4
     beta: float = 0.75
     k: float = 1.0
+
+    def output_shape(self, x: Shape) -> Shape:
+        """Normalises across the channels of a volume (torch refuses a vector)."""
+        return as_volume(x)
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.LocalResponseNorm(self.size, self.alpha, self.beta, self.k)

@@ -11,9 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from archcalc.errors import DocPath, Problem, suggest
+from archcalc.errors import DocPath, Problem, SpecError, suggest
+from archcalc.spec.source import load_text
 
 RESERVED = ("name", "repeat", "i")
 _SIGNATURE = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$")
@@ -117,5 +116,21 @@ def _arguments(block: str, text: str, path: DocPath, problems: list[Problem]) ->
             )
             continue
         default = argument.group(2)
-        defaults[argument.group(1)] = None if default is None else yaml.safe_load(default)
+        defaults[argument.group(1)] = (
+            None if default is None else _default(block, part, default, path, problems)
+        )
     return defaults
+
+
+def _default(block: str, part: str, text: str, path: DocPath, problems: list[Problem]) -> Any:
+    """A default written in a signature, read as a YAML scalar: a whole number, true/false or text."""
+    try:
+        value, _ = load_text(text)
+    except SpecError:
+        value = None
+    if type(value) not in (int, bool, str):
+        message = (f"block '{block}': the default in '{part.strip()}' is not a whole number, true/false or "
+                   "a name; lists and mappings cannot be defaults")  # fmt: skip
+        problems.append(Problem(message, path, on_key=True, code="AC016"))
+        return text  # reported; not None, which would mark the argument as required
+    return value

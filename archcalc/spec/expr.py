@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from archcalc.errors import suggest
+from archcalc.limits import limits, too_large
 
 Env = Mapping[str, Any]
 
@@ -57,6 +58,8 @@ def substitute(value: Any, env: Env) -> Any:
 def _is_expression(text: str, env: Env) -> bool:
     if text.isidentifier():
         return text in env
+    if len(text) > limits().expression_chars:
+        return True  # too long to be a name or a word: `evaluate` says so
     tree = _parse(text)
     return tree is not None and any(
         isinstance(node, ast.operator | ast.cmpop | ast.boolop) for node in ast.walk(tree)
@@ -66,16 +69,41 @@ def _is_expression(text: str, env: Env) -> bool:
 def _parse(text: str) -> ast.Expression | None:
     try:
         return ast.parse(text.strip(), mode="eval")
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError, ValueError):  # ValueError: a NUL character
         return None
 
 
 def evaluate(text: str, env: Env) -> Any:
-    """The value of `text` given the arguments in `env`; ExpressionError if it is not a safe expression."""
+    """The value of `text` given the arguments in `env`; ExpressionError if it is not a safe expression.
+
+    Bounded before it is evaluated: its length and its depth (so that evaluation, which recurses, stays far
+    from Python's recursion limit), and every value it makes (archcalc.limits `number`)."""
+    bounds = limits()
+    if len(text) > bounds.expression_chars:
+        raise ExpressionError(f"an expression of {len(text):,} characters is longer than the "
+                              f"{bounds.expression_chars:,} allowed; split it with block"
+                              " arguments")  # fmt: skip
     tree = _parse(text)
     if tree is None:
         raise ExpressionError(f"'{text}' is not an expression")
+    if _depth(tree) > bounds.expression_depth:
+        raise ExpressionError(f"'{_short(text)}' nests more than {bounds.expression_depth} terms deep; "
+                              "use block arguments for its parts")  # fmt: skip
     return _Evaluator(text, env).visit(tree.body)
+
+
+def _depth(tree: ast.AST) -> int:
+    """The deepest chain of nested nodes in `tree`, found without recursion."""
+    deepest, pending = 0, [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 class _Evaluator:
@@ -116,14 +144,22 @@ class _Evaluator:
         left, right = self._integer(node.left), self._integer(node.right)
         if right == 0 and isinstance(node.op, ast.FloorDiv | ast.Mod):
             raise ExpressionError(f"'{self.text}': division by zero")
-        return rule(left, right)
+        return self._bounded(rule(left, right))
+
+    def _bounded(self, value: int) -> int:
+        if too_large(value):
+            raise ExpressionError(f"'{_short(self.text)}' makes a number beyond {limits().number:,}; "
+                                  "check the arithmetic")  # fmt: skip
+        return value
 
     def _UnaryOp(self, node: ast.UnaryOp) -> Any:
         if isinstance(node.op, ast.Not):
             return not self.visit(node.operand)
         if isinstance(node.op, ast.USub):
             return -self._integer(node.operand)
-        return self._integer(node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return self._integer(node.operand)
+        raise ExpressionError(f"'{self.text}': operator {type(node.op).__name__} is not allowed")
 
     def _Compare(self, node: ast.Compare) -> bool:
         left = self.visit(node.left)
@@ -132,6 +168,10 @@ class _Evaluator:
             rule = _COMPARE.get(type(op))
             if rule is None:
                 raise ExpressionError(f"'{self.text}': comparison {type(op).__name__} is not allowed")
+            if isinstance(left, str) != isinstance(right, str) and not isinstance(op, ast.Eq | ast.NotEq):
+                raise ExpressionError(f"'{self.text}': cannot order text and a number ({left!r}, {right!r})")
+            if isinstance(left, str) and isinstance(right, str) and not isinstance(op, ast.Eq | ast.NotEq):
+                raise ExpressionError(f"'{self.text}': text can be compared with == and != only")
             if not rule(left, right):
                 return False
             left = right

@@ -165,6 +165,9 @@ class LayerParser:
             raise self._reject([Problem(message, where, code="AC013")], scope)
         arguments = dict(settings or {})
         name, repeat = arguments.pop("name", None), arguments.pop("repeat", None)
+        if name is not None and not (isinstance(name, str) and name):
+            problem = Problem(f"name: expected a non-empty name, got {name!r}", (*where, "name"))
+            raise self._reject([problem], scope)
         use = _Use(block, arguments, path, where, scope)
         if repeat is None:
             return self._instance(use, scope.env, name)
