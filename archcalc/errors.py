@@ -34,9 +34,10 @@ class Diagnostic:
     code: str = "AC012"
 
     def __str__(self) -> str:
+        """`file:line:col: message`, with control characters escaped (names come from the user's file)."""
         if self.line:
-            return f"{self.file}:{self.line}:{self.col}: {self.message}"
-        return f"{self.file}: {self.message}"
+            return escape(f"{self.file}:{self.line}:{self.col}: {self.message}")
+        return escape(f"{self.file}: {self.message}")
 
 
 class SpecError(Exception):
@@ -68,3 +69,14 @@ def suggest(word: str, choices: list[str]) -> str:
     """` — did you mean 'filters'?` when a choice is close to `word`, else nothing."""
     close = closest(word, choices)
     return f" — did you mean '{close}'?" if close else ""
+
+
+_UNPRINTABLE = {
+    code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if code not in (0x09, 0x0A)
+}
+
+
+def escape(text: str) -> str:
+    """`text` safe for a terminal: control characters but tab and newline (escape sequences among them)
+    written as \\xNN."""
+    return text.translate(_UNPRINTABLE)

@@ -6,18 +6,21 @@ SpecError) prints `file:line:col: message` lines on stderr and exits 1; usage er
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
+from typer._click.exceptions import ClickException
 
 from archcalc import __version__
 from archcalc.engine import analyze
-from archcalc.errors import SpecError
+from archcalc.errors import SpecError, escape
+from archcalc.limits import Limits, set_limits
 from archcalc.report import Report
 from archcalc.spec.catalog import open_spec
 from archcalc.spec.model import Spec
@@ -25,15 +28,53 @@ from archcalc.spec.model import Spec
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-app = typer.Typer(
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+INTERNAL_ERROR = 3
+"""The exit code of a bug in archcalc (1: the input is wrong, 2: the command line is)."""
+
+
+class _GuardedApp(typer.Typer):
+    """A typer app whose every command runs behind `internal_errors`: no traceback ever reaches the user."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(function: F) -> F:
+            register(internal_errors(function))
+            return function
+
+        return decorator
+
+
+def internal_errors(function: F) -> F:
+    """`function`, with any exception that is not a user's error (a bug in archcalc) turned into one line
+    `internal error in <command> on <spec>: <type>: <message> — please report it` and exit code 3."""
+
+    @functools.wraps(function)
+    def guarded_command(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except (typer.Exit, typer.Abort, ClickException, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            subject = next((str(kwargs[key]) for key in ("spec", "spec_a", "paths") if kwargs.get(key)), "")
+            where = f" on {escape(subject)}" if subject else ""
+            message = escape(str(exc)[:500])
+            typer.echo(f"internal error in {function.__name__}{where}: {type(exc).__name__}: {message} — "
+                       "please report it", err=True)  # fmt: skip
+            raise typer.Exit(INTERNAL_ERROR) from None
+
+    return guarded_command  # type: ignore[return-value]
+
+
+app = _GuardedApp(
     help="Exact shapes, parameters and MACs of CNN architectures written as YAML specs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-
-T = TypeVar("T")
 
 
 class Format(StrEnum):
@@ -49,13 +90,40 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _limits(settings: list[str] | None) -> None:
+    """`--limit layers=500000` (repeatable): raise archcalc's input limits for this run."""
+    values: dict[str, int] = {}
+    for setting in settings or []:
+        name, _, value = setting.partition("=")
+        if not (value.strip().isdigit() and len(value.strip()) <= 30 and int(value) > 0):
+            raise typer.BadParameter(
+                f"expected NAME=N with a positive whole N, got {setting!r}", param_hint="--limit"
+            )
+        values[name.strip()] = int(value)
+    try:
+        set_limits(Limits().raised(values))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--limit") from None
+
+
 @app.callback()
 def _main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
+    limit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--limit",
+            metavar="NAME=N",
+            help="Raise an input limit for this run, e.g. layers=500000 "
+            "(limits: file_bytes, yaml_nodes, nesting, layers, expression_chars, expression_depth, "
+            "number, sizes).",
+        ),
+    ] = None,
 ) -> None:
     """Exact shapes, parameters and MACs of CNN architectures written as YAML specs."""
+    _limits(limit)
 
 
 class InputShape(tuple[int, ...]):

@@ -10,8 +10,13 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
+
+from archcalc.errors import suggest
+from archcalc.limits import limits
+from archcalc.lint.rules import RULES
 
 DEFAULT_SELECT = ("AC0", "AC1", "AC2", "AC4", "AC9")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)\s*$")
@@ -44,22 +49,49 @@ class LintConfig:
                     f"{where}: unknown lint setting '{key}' (known: {', '.join(sorted(known))})"
                 )
         values = {key.replace("-", "_"): value for key, value in settings.items()}
-        select = tuple(values.get("select", self.select)) + tuple(values.get("extend_select", ()))
-        ignore = self.ignore + tuple(values.get("ignore", ()))
+        given = {key: codes(values[key], f"{where}: {key}") for key in ("select", "extend_select", "ignore")
+                 if key in values}  # fmt: skip
+        select = given.get("select", self.select) + given.get("extend_select", ())
+        ignore = self.ignore + given.get("ignore", ())
         budgets = self.budgets | {
             key: parse_size(values[key], f"{where}: {key}") for key in BUDGETS if key in values
         }
         return replace(self, select=select, ignore=ignore, budgets=budgets)
 
 
+def codes(value: Any, what: str) -> tuple[str, ...]:
+    """Rule codes or prefixes, as ruff takes them: a list of them, or one text with commas or spaces
+    between them (`AC2,AC301`). Each must select at least one rule; a typo is an error, never a no-op."""
+    items = value if isinstance(value, list | tuple) else [value]
+    if not all(isinstance(item, str) for item in items):
+        raise ConfigError(f"{what}: expected rule codes like AC2 or AC301 (text), got {value!r}")
+    found = tuple(part.upper() for item in items for part in re.split(r"[\s,]+", item) if part)
+    for code in found:
+        if not any(rule.startswith(code) for rule in RULES) or not code.startswith("AC"):
+            raise ConfigError(f"{what}: '{code}' is no rule code or prefix{suggest(code, list(RULES))} "
+                              "(see `archcalc rules`)")  # fmt: skip
+    return found
+
+
 def parse_size(value: Any, what: str) -> int:
-    """30M → 30,000,000; 5G → 5,000,000,000; 1.5k → 1,500; a plain number as it is (decimal suffixes)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    """30M → 30,000,000; 5G → 5,000,000,000; 1.5k → 1,500; a plain number as it is (decimal suffixes).
+    Exact (no floating point), and at most archcalc.limits' `number`."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limits().number:
         return value
-    match = _SIZE.match(str(value))
+    match = _SIZE.match(str(value)[:100])
     if match is None:
-        raise ConfigError(f"{what}: expected a number with an optional K, M, G or T suffix, got {value!r}")
-    return round(float(match.group(1)) * _SUFFIX[match.group(2).lower()])
+        raise ConfigError(f"{what}: expected a number with an optional K, M, G or T suffix, got "
+                          f"{_short(value)}")  # fmt: skip
+    size = Fraction(match.group(1)[:30]) * _SUFFIX[match.group(2).lower()]
+    if len(match.group(1)) > 30 or size > limits().number:
+        raise ConfigError(f"{what}: {_short(value)} is larger than any budget needs (at most "
+                          f"{limits().number:,})")  # fmt: skip
+    return round(size)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def from_pyproject(start: Path) -> tuple[dict[str, Any], Path | None]:
@@ -68,10 +100,12 @@ def from_pyproject(start: Path) -> tuple[dict[str, Any], Path | None]:
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             try:
-                table = (
-                    tomllib.loads(candidate.read_text(encoding="utf-8")).get("tool", {}).get("archcalc", {})
-                )
-            except tomllib.TOMLDecodeError as exc:
-                raise ConfigError(f"{candidate}: {exc}") from None
-            return (table if isinstance(table, dict) else {}), candidate
+                document = tomllib.loads(candidate.read_bytes()[: limits().file_bytes].decode("utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+                raise ConfigError(f"{candidate}: cannot be read as TOML: {exc}") from None
+            tool = document.get("tool", {})
+            table = tool.get("archcalc", {}) if isinstance(tool, dict) else {}
+            if not isinstance(table, dict):
+                raise ConfigError(f"{candidate}: [tool.archcalc] must be a table of lint settings")
+            return table, candidate
     return {}, None

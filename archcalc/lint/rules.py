@@ -49,6 +49,7 @@ def rule(code: str, name: str, level: str, rationale: str) -> Callable[[Check], 
 
 
 for _code, _name, _why in [
+    ("AC000", "internal-error", "archcalc failed on this file: a bug to report, not a problem of the spec"),
     ("AC001", "unreadable-file", "the file is missing, a directory or not UTF-8 text"),
     (
         "AC002",

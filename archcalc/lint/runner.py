@@ -18,7 +18,7 @@ from archcalc.lint.config import BUDGETS, ConfigError, LintConfig
 from archcalc.lint.context import Context
 from archcalc.lint.rules import RULES
 from archcalc.spec.model import parse_spec
-from archcalc.spec.source import load_file, load_text
+from archcalc.spec.source import load_text, read_text
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 SKIPPED_FOLDERS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache"}
@@ -64,28 +64,25 @@ def discover(paths: Iterable[Path], only_specs: bool = False) -> list[Path]:
 
 def _looks_like_spec(path: Path) -> bool:
     try:
-        return bool(_LOOKS_LIKE_SPEC.search(path.read_text(encoding="utf-8", errors="replace")))
-    except OSError:
+        return bool(_LOOKS_LIKE_SPEC.search(read_text(path, str(path))))
+    except SpecError:
         return True  # let linting report why it cannot be read
 
 
 def lint_file(path: Path, config: LintConfig) -> list[Finding]:
-    """Every finding of one file, suppressions applied, in file order."""
+    """Every finding of one file, suppressions applied, in file order. A bug of archcalc's on this file is
+    a finding too (AC000), so that it never hides the other files' findings."""
     display = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return _findings(_unreadable(path, display), config)
-    findings = _findings(_diagnostics(text, display, config), config)
-    return _suppress(findings, text, display, config)
-
-
-def _unreadable(path: Path, display: str) -> list[Diagnostic]:
-    try:
-        load_file(path, display)
+        text = read_text(path, display)
     except SpecError as exc:
-        return exc.diagnostics
-    return [Diagnostic(display, 0, 0, "cannot be read", "AC001")]
+        return _findings(exc.diagnostics, config)
+    try:
+        findings = _findings(_diagnostics(text, display, config), config)
+    except Exception as exc:
+        message = f"internal error: {type(exc).__name__}: {str(exc)[:300]} — please report it"
+        return [Finding(Diagnostic(display, 0, 0, message, "AC000"), "error")]
+    return _suppress(findings, text, display, config)
 
 
 def _diagnostics(text: str, display: str, config: LintConfig) -> list[Diagnostic]:

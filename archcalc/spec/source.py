@@ -69,11 +69,15 @@ class SourceMap:
 def load_file(path: Path, display_name: str | None = None) -> tuple[Any, SourceMap]:
     """Read a YAML spec file; every way it can be unreadable becomes a SpecError with a position."""
     name = display_name or str(path)
+    return load_text(read_text(path, name), name)
+
+
+def read_text(path: Path, name: str) -> str:
+    """The text of a spec file: a regular file, within the size limit, UTF-8 (else a SpecError)."""
     try:
-        text = _read(path, name).decode("utf-8")
+        return _read(path, name).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _fail(name, f"is not UTF-8 text (byte {exc.start}); save the spec as UTF-8") from None
-    return load_text(text, name)
 
 
 def _read(path: Path, name: str) -> bytes:
