@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from archcalc.engine import walk
 from archcalc.errors import Diagnostic, SpecError
+from archcalc.limits import limits
 from archcalc.shapes import Shape
 from archcalc.spec.model import Spec
 
@@ -53,8 +54,16 @@ def _row(spec: Spec, size: int) -> SizeRow:
 
 
 def parse_range(text: str) -> range:
-    """`200:260` → sizes 200 to 260 inclusive; `200:260:4` steps by 4."""
-    parts = [int(part) for part in text.split(":")]
+    """`200:260` → sizes 200 to 260 inclusive; `200:260:4` steps by 4. At most the `sizes` limit of them."""
+    parts = [
+        int(part) if part.strip().isdigit() and len(part.strip()) <= 19 else 0 for part in text.split(":")
+    ]
     if len(parts) not in (2, 3) or parts[0] < 1 or parts[1] < parts[0] or (len(parts) == 3 and parts[2] < 1):
-        raise ValueError(f"expected FIRST:LAST or FIRST:LAST:STEP with 1 ≤ FIRST ≤ LAST, got {text!r}")
-    return range(parts[0], parts[1] + 1, parts[2] if len(parts) == 3 else 1)
+        raise ValueError(f"expected FIRST:LAST or FIRST:LAST:STEP with 1 ≤ FIRST ≤ LAST, got {text[:40]!r}")
+    sizes = range(parts[0], parts[1] + 1, parts[2] if len(parts) == 3 else 1)
+    if len(sizes) > limits().sizes:
+        raise ValueError(
+            f"{len(sizes):,} sizes is more than the {limits().sizes:,} one run analyses; use a "
+            "STEP (FIRST:LAST:STEP) or raise the limit with `archcalc --limit sizes=N`"
+        )
+    return sizes

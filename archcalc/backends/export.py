@@ -7,8 +7,6 @@ renamed into place, so a failed export never leaves half a file.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ import torch
 
 from archcalc.backends.torch import build, nchw
 from archcalc.engine import analyze
+from archcalc.files import write_atomically
 from archcalc.shapes import Shape
 from archcalc.spec.model import Spec
 
@@ -39,20 +38,11 @@ def export(spec: Spec, to: str, path: Path, input_shape: Shape | None = None) ->
     model = build(spec, report).eval()
     example = torch.zeros(nchw(report.input))
     writer = _write_onnx if to == "onnx" else _write_torchscript
-    temporary = _temporary_beside(path)
-    try:
-        weights = writer(model, example, temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    counted: list[int] = []
+    write_atomically(path, lambda temporary: counted.append(writer(model, example, temporary)))
+    weights = counted[0]
     buffers = report.totals.buffers if to == "onnx" else 0
     return Exported(path, to, weights, report.totals.params + buffers)
-
-
-def _temporary_beside(path: Path) -> Path:
-    handle, name = tempfile.mkstemp(dir=path.resolve().parent, suffix=path.suffix)
-    os.close(handle)
-    return Path(name)
 
 
 def _write_onnx(model: Any, example: Any, path: Path) -> int:

@@ -7,7 +7,6 @@ SpecError) prints `file:line:col: message` lines on stderr and exits 1; usage er
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -20,7 +19,8 @@ from typer._click.exceptions import ClickException
 from archcalc import __version__
 from archcalc.engine import analyze
 from archcalc.errors import SpecError, escape
-from archcalc.limits import Limits, set_limits
+from archcalc.files import OutputError, write_text
+from archcalc.limits import Limits, limits, set_limits
 from archcalc.report import Report
 from archcalc.spec.catalog import open_spec
 from archcalc.spec.model import Spec
@@ -126,6 +126,23 @@ def _main(
     _limits(limit)
 
 
+def whole_number(text: str, hint: str, what: str = "a positive whole number") -> int:
+    """`text` as a whole number from 1 to archcalc.limits' `number`, or a usage error (exit 2) naming
+    `hint` (the option) and `what` was expected."""
+    text = text.strip()
+    if not (text.isdigit() and len(text) <= 19 and 0 < int(text) <= limits().number):
+        shown = text if len(text) <= 30 else f"{text[:27]}..."
+        raise typer.BadParameter(
+            f"expected {what} (at most {limits().number:,}), got {shown!r}", param_hint=hint
+        )
+    return int(text)
+
+
+def whole_numbers(text: str, hint: str) -> list[int]:
+    """`1,8,32` → [1, 8, 32], each checked by `whole_number`."""
+    return [whole_number(part, hint, "positive whole numbers like 1,8,32") for part in text.split(",")]
+
+
 class InputShape(tuple[int, ...]):
     """An input shape given on the command line: (nH, nW, nC), or (n,) for a vector. nH and nW may be
     names (`HxWx3`), which the engine makes symbolic, as it does for `input: [H, W, 3]` in a spec."""
@@ -135,15 +152,15 @@ def parse_input(text: str) -> InputShape:
     """`224x224x3` (also `224×224×3`, `224,224,3`) → (224, 224, 3); `4096` → a vector (4096,);
     `HxWx3` leaves nH and nW symbolic."""
     parts = [part.strip() for part in text.replace("×", "x").replace(",", "x").split("x")]
-    numbers = all(part.isdigit() and int(part) > 0 for part in parts[-1:])
-    spatial = all(
-        (part.isdigit() and int(part) > 0) or (part.isidentifier() and part != "x") for part in parts[:-1]
-    )
-    if len(parts) not in (1, 3) or not (numbers and spatial):
+    symbols = all(part.isidentifier() and part != "x" for part in parts[:-1] if not part.isdigit())
+    if len(parts) not in (1, 3) or not symbols:
+        shown = text if len(text) <= 40 else f"{text[:37]}..."
         raise typer.BadParameter(
-            f"expected nHxnWxnC like 224x224x3 or HxWx3 (or a vector length like 4096), got {text!r}"
+            f"expected nHxnWxnC like 224x224x3 or HxWx3 (or a vector length like 4096), got {shown!r}"
         )
-    return InputShape(int(part) if part.isdigit() else part for part in parts)  # type: ignore[misc]
+    sizes = [whole_number(part, "--input", "sizes like 224x224x3") if part.isdigit() or i == len(parts) - 1
+             else part for i, part in enumerate(parts)]  # fmt: skip
+    return InputShape(sizes)  # type: ignore[arg-type]
 
 
 InputOption = Annotated[
@@ -184,24 +201,19 @@ def show(renderable: RenderableType) -> None:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Print, or write to `output` atomically (a temporary file renamed into place: never half a file)."""
-    if output is None:
+    """Print, or write to `output` (`-`: print) atomically: never half a file, regular files only."""
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
         return
-    import tempfile
+    writing(output, lambda: write_text(output, text))
 
-    temporary: str | None = None
+
+def writing(output: Path, write: Callable[[], T]) -> T:
+    """Run `write`; a file that cannot be written becomes `<file>: cannot write: why` and exit 1."""
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=output.resolve().parent, delete=False
-        ) as f:
-            temporary = f.name
-            f.write(text)
-        os.replace(temporary, output)
-    except OSError as exc:
-        if temporary:
-            Path(temporary).unlink(missing_ok=True)
-        typer.echo(f"{output}: cannot write: {exc.strerror}", err=True)
+        return write()
+    except OutputError as exc:
+        typer.echo(escape(f"{output}: cannot write: {exc}"), err=True)
         raise typer.Exit(1) from None
 
 

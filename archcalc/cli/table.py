@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from archcalc.analyses.presets import PRESETS, Preset
-from archcalc.cli.app import Format, InputOption, SpecArgument, app, emit, guarded, load, show
+from archcalc.cli.app import (
+    Format,
+    InputOption,
+    SpecArgument,
+    app,
+    emit,
+    guarded,
+    load,
+    show,
+    whole_number,
+)
 from archcalc.engine import analyze
 from archcalc.errors import SpecError
 from archcalc.report import Report
@@ -113,11 +123,11 @@ def _assignments(text: str | None) -> dict[str, int]:
     values: dict[str, int] = {}
     for part in filter(None, (text or "").split(",")):
         name, _, value = part.partition("=")
-        if not (name.strip().isidentifier() and value.strip().isdigit() and int(value) > 0):
+        if not name.strip().isidentifier():
             raise typer.BadParameter(
-                f"expected NAME=SIZE pairs like H=224,W=224, got {part!r}", param_hint="--set"
+                f"expected NAME=SIZE pairs like H=224,W=224, got {part[:40]!r}", param_hint="--set"
             )
-        values[name.strip()] = int(value)
+        values[name.strip()] = whole_number(value, "--set", "NAME=SIZE with a positive whole SIZE")
     return values
 
 
@@ -128,6 +138,15 @@ def table_reports(
     (or exit 1). `values` give symbolic sizes (`H`) numbers."""
     if values:
         given: tuple[Any, ...] = input_shape or spec.input
+        symbols = [d for d in given if isinstance(d, str)]
+        unknown = [name for name in values if name not in symbols]
+        if unknown:
+            have = f"its symbolic sizes are {', '.join(symbols)}" if symbols else "it has no symbolic size"
+            raise typer.BadParameter(
+                f"'{unknown[0]}' is not a size of this spec ({have}; write the input as "
+                "`input: [H, W, 3]` or `--input HxWx3` to give it one)",
+                param_hint="--set",
+            )
         input_shape = tuple(values[d] if isinstance(d, str) and d in values else d for d in given)
     report = guarded(lambda: analyze(spec, input_shape))
     if input_shape is None or input_shape == spec.input:

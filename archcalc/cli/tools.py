@@ -18,6 +18,7 @@ from archcalc.cli.app import (
     load,
     parse_input,
     show,
+    whole_numbers,
 )
 
 
@@ -96,9 +97,9 @@ def memory(
     """Parameter and activation memory: the inference peak (with lifetimes) and what training keeps."""
     from archcalc.analyses import memory as memory_model
 
-    batches = [int(part) for part in batch.split(",") if part.strip().isdigit() and int(part) > 0]
+    batches = whole_numbers(batch, "--batch")
     dtypes = [part.strip() for part in dtype.split(",")]
-    if not batches or any(d not in memory_model.DTYPE_BYTES for d in dtypes):
+    if any(d not in memory_model.DTYPE_BYTES for d in dtypes):
         raise typer.BadParameter(
             f"batches like 1,8,32 and dtypes among {', '.join(memory_model.DTYPE_BYTES)}"
         )

@@ -13,7 +13,18 @@ from typing import Annotated, Any
 
 import typer
 
-from archcalc.cli.app import Format, InputOption, SpecArgument, app, emit, guarded, load, show
+from archcalc.cli.app import (
+    Format,
+    InputOption,
+    SpecArgument,
+    app,
+    emit,
+    guarded,
+    load,
+    show,
+    whole_numbers,
+    writing,
+)
 
 
 class Target(StrEnum):
@@ -106,14 +117,9 @@ def _bench_options(device: str, batch: str, dtype: str, mode: str, **rest: Any) 
             raise typer.BadParameter(
                 f"{value!r} is not one of {', '.join(allowed)}", param_hint=f"--{option}"
             )
-    sizes = [part.strip() for part in batch.split(",")]
-    if not all(size.isdigit() and int(size) > 0 for size in sizes):
-        raise typer.BadParameter(
-            f"expected positive whole numbers like 1,8,32, got {batch!r}", param_hint="--batch"
-        )
     return {
         "device": device,
-        "batches": tuple(int(size) for size in sizes),
+        "batches": tuple(whole_numbers(batch, "--batch")),
         "dtype": dtype,
         "mode": mode,
         **rest,
@@ -151,11 +157,15 @@ def export(
 
         graph = guarded(lambda: diagram.build(loaded, input_shape))
         text = diagram.mermaid(graph) if to is Target.mermaid else diagram.dot(graph)
-        emit(text, None if str(output) == "-" else output)
+        emit(text, output)
         return
     module = backend("export")
     try:
-        result = guarded(lambda: module.export(loaded, to.value, output, input_shape))
+        if str(output) == "-":
+            raise typer.BadParameter(f"{to.value} is binary: give a file name, not '-'", param_hint="OUTPUT")
+        result = writing(
+            output, lambda: guarded(lambda: module.export(loaded, to.value, output, input_shape))
+        )
     except ImportError as exc:
         typer.echo(f"archcalc: ONNX export needs the onnx package: pip install onnx ({exc})", err=True)
         raise typer.Exit(2) from None

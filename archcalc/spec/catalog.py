@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from archcalc.errors import Diagnostic, SpecError, suggest
@@ -22,7 +23,7 @@ def resolve(argument: str) -> tuple[Path, str]:
     editors can open it); else a SpecError listing the built-in names.
     """
     path = Path(argument)
-    if path.exists():
+    if os.path.lexists(path):  # a file, or a link (even a broken or looping one: reading it says why)
         return path, argument
     builtin = BUILTIN_DIR / f"{argument}.yaml"
     if path.suffix not in (".yaml", ".yml") and "/" not in argument and builtin.is_file():
