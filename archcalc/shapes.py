@@ -53,16 +53,19 @@ class Tiling:
     kernel: Pair
     stride: Pair
     dilation: Pair
-    leftover: tuple[Pair, Pair]
+    leftover: tuple[Pair, Pair] | None
+    """None for a symbolic input size: what is left over depends on its value."""
 
     @property
     def drops_pixels(self) -> bool:
-        return any(lost for _, lost in self.leftover)
+        return self.leftover is not None and any(lost for _, lost in self.leftover)
 
 
 def tiling(size: Pair, kernel: Pair, *, stride: Pair, padding: tuple[Pair, Pair], dilation: Pair) -> Tiling:
     """The Tiling of a window over `size`; per axis, positions left over = (n + p₀ + p₁ − f̂) mod s, of
     which the input's own pixels are those beyond the after-padding p₁."""
+    if not all(isinstance(n, int) for n in size):
+        return Tiling(kernel, stride, dilation, None)
     left = [
         (n + before + after - f) % s
         for n, f, s, (before, after) in zip(
@@ -76,6 +79,11 @@ def tiling(size: Pair, kernel: Pair, *, stride: Pair, padding: tuple[Pair, Pair]
 def effective_kernel(kernel: Pair, dilation: Pair) -> Pair:
     """The extent a dilated kernel spans: d·(f − 1) + 1 per axis."""
     return dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1
+
+
+def factor(dim: Dim) -> str:
+    """A size written as a factor of a product: a symbolic sum in parentheses (`(⌊(H − 11)/4⌋ + 1)·96`)."""
+    return f"({dim})" if len(getattr(dim, "terms", ())) > 1 else str(dim)
 
 
 def numel(shape: Shape) -> int:

@@ -78,10 +78,29 @@ app = _GuardedApp(
 
 
 class Format(StrEnum):
+    """The formats of `table` and `list`. Every command's --format lists exactly what it implements."""
+
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
+
+
+class TableOrJson(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class TableJsonCsv(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class TableMarkdownJson(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
 
 
 def _version(value: bool) -> None:
@@ -179,9 +198,27 @@ def load(argument: str) -> Spec:
     return guarded(lambda: open_spec(argument))
 
 
-def analysed(argument: str, input_shape: InputShape | None) -> Report:
-    """The report of the spec `argument` names at `input_shape` (default: its own), or exit 1."""
-    return guarded(lambda: analyze(open_spec(argument), input_shape))
+def analysed(spec: Spec, input_shape: InputShape | None) -> Report:
+    """The report of `spec` at `input_shape` (default: its own), or its problems and exit 1."""
+    return guarded(lambda: analyze(spec, input_shape))
+
+
+def numeric_input(
+    spec: Spec, input_shape: InputShape | None, command: str, option: str | None = "--input"
+) -> None:
+    """A usage error (exit 2) unless the input `command` will run at is all numbers: the spec's own input
+    or `input_shape`. Commands that run torch, or add up bytes, need numbers; `table` and `explain` do not.
+    `option` is how to give the input (None: the command runs the spec at its own input only)."""
+    shape = input_shape or spec.input
+    symbols = [str(d) for d in shape if isinstance(d, str)]
+    if not symbols:
+        return
+    example = "x".join(["224", "224", str(shape[-1])])
+    missing = f"{' and '.join(symbols)} {'has no value' if len(symbols) == 1 else 'have no values'}"
+    how = (f"give the input with {option}, e.g. {option} {example}" if option
+           else "write numbers in the spec's `input:`")  # fmt: skip
+    raise typer.BadParameter(f"{command} needs numbers for the input sizes, but {missing}; {how}",
+                             param_hint=option or "SPEC")  # fmt: skip
 
 
 def guarded(compute: Callable[[], T]) -> T:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from archcalc.cli.app import app
+from archcalc.cli.app import TableOrJson, app
 
 if TYPE_CHECKING:
     from archcalc.lint.config import LintConfig
@@ -96,14 +96,16 @@ def _config(options: dict[str, Any]) -> LintConfig:
 
 @app.command()
 def rules(
-    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    output_format: Annotated[
+        TableOrJson, typer.Option("--format", "-f", help="How to print the rules.")
+    ] = TableOrJson.table,
 ) -> None:
     """Every lint rule: code, level, name and why it matters."""
     import json
 
     from archcalc.lint.rules import RULES
 
-    if output_format == "json":
+    if output_format is TableOrJson.json:
         records = [
             {"code": r.code, "name": r.name, "level": r.level, "rationale": r.rationale}
             for r in RULES.values()

@@ -78,8 +78,8 @@ def table_text(
     from archcalc.render import table as render
 
     renderers: dict[Format, Callable[[], str]] = {
-        Format.json: lambda: render.to_json(report, preset),
-        Format.csv: lambda: render.to_csv(report),
+        Format.json: lambda: render.to_json(report, preset, extras),
+        Format.csv: lambda: render.to_csv(report, extras),
         Format.markdown: lambda: render.to_markdown(report, baseline, preset, extras),
         Format.table: lambda: _rich_text(report, baseline, preset, extras),
     }

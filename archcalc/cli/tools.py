@@ -7,15 +7,17 @@ from typing import Annotated
 import typer
 
 from archcalc.cli.app import (
-    Format,
     InputOption,
     InputShape,
     SpecArgument,
+    TableJsonCsv,
+    TableMarkdownJson,
     analysed,
     app,
     emit,
     guarded,
     load,
+    numeric_input,
     parse_input,
     show,
     whole_numbers,
@@ -43,8 +45,8 @@ def sizes(
     size_range: Annotated[str, typer.Option("--range", "-r", help="Square input sizes FIRST:LAST[:STEP].")],
     all_sizes: Annotated[bool, typer.Option("--sweep", help="Every size with its output and MACs.")] = False,
     output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="table, json or csv.")
-    ] = Format.table,
+        TableJsonCsv, typer.Option("--format", "-f", help="How to print the result.")
+    ] = TableJsonCsv.table,
 ) -> None:
     """The input sizes whose every window tiles exactly, or (--sweep) output and MACs across a range."""
     from archcalc.analyses import sizes as sizing
@@ -71,19 +73,24 @@ def diff(
         InputShape | None, typer.Option("--input-b", parser=parse_input, help="B's input size: nHxnWxnC.")
     ] = None,
     output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="table, markdown or json.")
-    ] = Format.table,
+        TableMarkdownJson, typer.Option("--format", "-f", help="How to print the result.")
+    ] = TableMarkdownJson.table,
 ) -> None:
     """Compare two specs stage by stage (stages by output resolution) and in total: params, MACs, shapes."""
     from archcalc.analyses.diff import diff as stage_diff
     from archcalc.render import diff as render_diff
 
-    a, b = (analysed(spec, shape) for spec, shape in ((spec_a, input_a), (spec_b, input_b)))
+    sides = [(load(spec_a), input_a, "--input-a"), (load(spec_b), input_b, "--input-b")]
+    for loaded, shape, option in sides:
+        numeric_input(loaded, shape, "diff", option)
+    a, b = (analysed(loaded, shape) for loaded, shape, _ in sides)
     pairs = stage_diff(a, b)
-    if output_format is Format.table:
+    if output_format is TableMarkdownJson.table:
         show(render_diff.diff_rich(a, b, pairs))
     else:
-        writer = render_diff.diff_json if output_format is Format.json else render_diff.diff_markdown
+        writer = (
+            render_diff.diff_json if output_format is TableMarkdownJson.json else render_diff.diff_markdown
+        )
         emit(writer(a, b, pairs), None)
 
 
@@ -104,6 +111,7 @@ def memory(
             f"batches like 1,8,32 and dtypes among {', '.join(memory_model.DTYPE_BYTES)}"
         )
     loaded = load(spec)
+    numeric_input(loaded, input_shape, "memory")
     result = guarded(lambda: memory_model.memory(loaded, input_shape))
     from archcalc.render.memory import render_memory
 

@@ -14,13 +14,15 @@ from typing import Annotated, Any
 import typer
 
 from archcalc.cli.app import (
-    Format,
     InputOption,
     SpecArgument,
+    TableJsonCsv,
+    TableOrJson,
     app,
     emit,
     guarded,
     load,
+    numeric_input,
     show,
     whole_numbers,
     writing,
@@ -55,14 +57,17 @@ def verify(
     check_memory: Annotated[
         bool, typer.Option("--memory", help="Also run a real forward pass and compare activation memory.")
     ] = False,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+    output_format: Annotated[
+        TableOrJson, typer.Option("--format", "-f", help="How to print the result.")
+    ] = TableOrJson.table,
 ) -> None:
     """Build the spec in torch (meta device) and check every layer's shape, params and FLOPs (= 2 × MACs)."""
     loaded = load(spec)
+    numeric_input(loaded, input_shape, "verify")
     result = guarded(lambda: backend("verify").verify(loaded, input_shape))
     from archcalc.render import torch as render_torch
 
-    if output_format is Format.json:
+    if output_format is TableOrJson.json:
         sys.stdout.write(render_torch.verification_json(result))
     else:
         show(render_torch.verification_rich(result, everything))
@@ -87,23 +92,24 @@ def bench(  # noqa: PLR0917 (one parameter per command-line option)
     iters: Annotated[int, typer.Option(min=1, help="Timed iterations per batch size.")] = 10,
     budget: Annotated[float | None, typer.Option(help="Seconds per batch size instead of --iters.")] = None,
     output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="table, json or csv.")
-    ] = Format.table,
+        TableJsonCsv, typer.Option("--format", "-f", help="How to print the result.")
+    ] = TableJsonCsv.table,
 ) -> None:
     """Time the spec built in torch: median and spread, samples/s, peak memory, achieved FLOP/s (and MFU)."""
     options = _bench_options(device, batch, dtype, mode, warmup=warmup, iters=iters, budget=budget,
                              channels_last=channels_last, compile=compile_model)  # fmt: skip
     loaded = load(spec)
+    numeric_input(loaded, None, "bench", option=None)
     module = backend("bench")
     result = _with_progress(lambda progress: module.bench(loaded, module.BenchOptions(**options), progress))
     from archcalc.render import torch as render_torch
 
-    if output_format is Format.table:
+    if output_format is TableJsonCsv.table:
         show(render_torch.bench_rich(result))
     else:
         sys.stdout.write(
             render_torch.bench_json(result)
-            if output_format is Format.json
+            if output_format is TableJsonCsv.json
             else render_torch.bench_csv(result)
         )
 
@@ -161,6 +167,7 @@ def export(
         return
     module = backend("export")
     try:
+        numeric_input(loaded, input_shape, f"export --to {to.value}")
         if str(output) == "-":
             raise typer.BadParameter(f"{to.value} is binary: give a file name, not '-'", param_hint="OUTPUT")
         result = writing(

@@ -25,6 +25,7 @@ from archcalc.shapes import (
     as_volume,
     effective_kernel,
     explain_window,
+    factor,
     format_axes,
     format_shape,
     sliding_window,
@@ -164,7 +165,7 @@ class Conv(Fused):
             *axes,
             f"nC' = filters = {self.filters}",
             f"params = ({per_filter}{bias})·{self.filters}{bn} = {self.param_count(x):,}",
-            f"MACs = {y[0]}·{y[1]}·{y[2]} · {per_filter} = {self.macs(x, y):,}",
+            f"MACs = {'·'.join(map(factor, y))} · {per_filter} = {self.macs(x, y):,}",
         ]
 
     def describe(self) -> str:

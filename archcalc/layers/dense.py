@@ -5,7 +5,7 @@ from __future__ import annotations
 from archcalc.layers.base import WHOLE, Layer, PositiveInt, Window, register
 from archcalc.layers.fused import Fused
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape, as_vector, numel
+from archcalc.shapes import Shape, as_vector, factor, numel
 
 
 @register
@@ -21,7 +21,7 @@ class Flatten(Layer):
         return WHOLE
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
-        return [f"n = {'·'.join(map(str, x))} = {y[0]:,} (no parameters)"]
+        return [f"n = {'·'.join(map(factor, x))} = {y[0]:,} (no parameters)"]
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.Flatten()
@@ -71,7 +71,7 @@ class Dense(Fused):
         return [
             f"n' = units = {self.units}",
             f"params = ({x[0]}{bias})·{self.units}{bn} = {self.param_count(x):,}",
-            f"MACs = {x[0]}·{self.units} = {self.macs(x, y):,}",
+            f"MACs = {factor(x[0])}·{self.units} = {self.macs(x, y):,}",
         ]
 
     def describe(self) -> str:

@@ -103,7 +103,7 @@ def _tilings(context: Context) -> Iterator[tuple[str, Layer, Tiling]]:
 @rule("AC201", "window-not-tiling", "warning", "pixels the last window cannot reach are silently dropped")
 def window_not_tiling(context: Context) -> Iterator[Problem]:
     for name, layer, tiling in _tilings(context):
-        if tiling.drops_pixels:
+        if tiling.drops_pixels and tiling.leftover:
             x, dropped = context.rows[name].input, tiling.leftover
             exact = [(n + s - left, n - lost) if lost else (n, n)
                      for n, s, (left, lost) in zip(x[:2], tiling.stride, dropped, strict=True)]  # fmt: skip

@@ -102,12 +102,21 @@ def _diagnostics(text: str, display: str, config: LintConfig) -> list[Diagnostic
 
 
 def _budgets(totals: dict[str, int], config: LintConfig) -> list[Problem]:
-    codes = dict(zip(BUDGETS, ("AC401", "AC402", "AC403"), strict=True))
-    return [
-        Problem(f"{key.removeprefix('max_')} {totals[key.removeprefix('max_')]:,} exceed the budget of "
-                f"{config.budgets[key]:,} ({key.replace('_', '-')})", ("name",), code=codes[key])
-        for key in BUDGETS if key in config.budgets and totals[key.removeprefix("max_")] > config.budgets[key]
-    ]  # fmt: skip
+    """A problem for each budget exceeded, or that cannot be judged (a total in symbolic sizes)."""
+    problems = []
+    for key, code in zip(BUDGETS, ("AC401", "AC402", "AC403"), strict=True):
+        what, option = key.removeprefix("max_"), key.replace("_", "-")
+        total = totals[what]
+        if key not in config.budgets:
+            continue
+        if not isinstance(total, int):
+            message = (f"{what} depend on the symbolic input size ({total}): {option} "
+                       "cannot be checked; give the spec numeric sizes")  # fmt: skip
+            problems.append(Problem(message, ("input",), code=code))
+        elif total > config.budgets[key]:
+            message = f"{what} {total:,} exceed the budget of {config.budgets[key]:,} ({option})"
+            problems.append(Problem(message, ("name",), code=code))
+    return problems
 
 
 def _findings(diagnostics: list[Diagnostic], config: LintConfig) -> list[Finding]:

@@ -43,21 +43,31 @@ UNBROKEN_COLUMNS = ("layer", "spec", "input", "output", "output nH×nW×nC", "RF
 # ---- one spec ----------------------------------------------------------------------------------------------
 
 
-def to_json(report: Report, preset: Preset = MACS) -> str:
-    """The JSON contract; with a preset other than MACs, also `count`: its label, definition and total."""
+def to_json(report: Report, preset: Preset = MACS, extras: Extras = ()) -> str:
+    """The JSON contract; with a preset other than MACs, also `count`: its label, definition and total.
+    Extra columns (`--columns rf,stride`) are added to each layer under their lower-case label, as text."""
     document = report.to_dict()
+    for record in document["layers"]:
+        record.update({label.lower(): values.get(record["name"], "") for label, values in extras})
     if preset is not MACS:
         document["count"] = {"label": preset.label, "definition": preset.definition,
                              "total": preset.count(report.totals)}  # fmt: skip
     return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
 
 
-def to_csv(report: Report) -> str:
-    """One line per layer with every LayerRow field, then a `total` line; shapes written 28×28×6."""
+def to_csv(report: Report, extras: Extras = ()) -> str:
+    """One line per layer with every LayerRow field (and any extra column), then a `total` line; shapes
+    written 28×28×6."""
     total = LayerRow("total", "", "", report.input, report.output).with_costs(report.totals)
-    lines = [[_csv_value(getattr(row, name)) for name in ROW_FIELDS] for row in [*report.rows, total]]
-    lines[-1][-2:] = ["", ""]  # the total has no depth and is no container
-    return _csv_text(list(ROW_FIELDS), lines)
+    lines = [
+        [
+            *(_csv_value(getattr(row, name)) for name in ROW_FIELDS),
+            *(values.get(row.name, "") for _, values in extras),
+        ]
+        for row in [*report.rows, total]
+    ]
+    lines[-1][len(ROW_FIELDS) - 2 :] = [""] * (2 + len(extras))  # the total has no depth, no container
+    return _csv_text([*ROW_FIELDS, *(label.lower() for label, _ in extras)], lines)
 
 
 def _csv_value(value: Any) -> Any:
