@@ -72,11 +72,11 @@ def suggest(word: str, choices: list[str]) -> str:
 
 
 _UNPRINTABLE = {
-    code: f"\\x{code:02x}" for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if code not in (0x09, 0x0A)
+    code: f"\\u{code:04x}" for code in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if code not in (0x09, 0x0A)
 }
 
 
 def escape(text: str) -> str:
     """`text` safe for a terminal: control characters but tab and newline (escape sequences among them)
-    written as \\xNN."""
+    written as \\u00NN, which is also how JSON writes them (so escaped JSON stays valid and exact)."""
     return text.translate(_UNPRINTABLE)

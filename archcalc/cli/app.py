@@ -238,7 +238,9 @@ def show(renderable: RenderableType) -> None:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Print, or write to `output` (`-`: print) atomically: never half a file, regular files only."""
+    """Print, or write to `output` (`-`: print) atomically: never half a file, regular files only. Control
+    characters from the spec's names are escaped either way (JSON's way: the JSON stays exact)."""
+    text = escape(text)
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         return

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from archcalc.analyses.diff import Stage, StageDiff
+from archcalc.errors import escape
 from archcalc.report import CONVENTION_BRIEF, Report
 from archcalc.shapes import format_shape
 
@@ -47,9 +48,10 @@ def _total_cells(a: Report, b: Report) -> list[str]:
 
 def diff_rich(a: Report, b: Report, pairs: list[StageDiff]) -> RenderableType:
     from rich.table import Table
+    from rich.text import Text
 
     title = f"A: {a.name} ({format_shape(a.input)})   B: {b.name} ({format_shape(b.input)})"
-    table = Table(title=title, caption=CONVENTION_BRIEF, show_footer=True)
+    table = Table(title=Text(escape(title)), caption=CONVENTION_BRIEF, show_footer=True)
     for column, footer in zip(COLUMNS, _total_cells(a, b), strict=True):
         table.add_column(
             column, footer=footer, justify="left" if column.startswith(("stage", "output")) else "right"

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from archcalc.analyses.presets import PRESETS, Preset
+from archcalc.errors import escape
 from archcalc.report import CONVENTION, CONVENTION_BRIEF, ROW_FIELDS, LayerRow, Report
 from archcalc.shapes import format_shape
 
@@ -128,8 +129,8 @@ def layer_cells(
     before = {row.name: row for row in baseline.rows} if baseline else {}
     return [
         [
-            (_tree_name(row) if tree else row.name, None),
-            (f"{row.kind} {row.summary}".rstrip(), None),
+            (escape(_tree_name(row) if tree else row.name), None),
+            (escape(f"{row.kind} {row.summary}".rstrip()), None),
             _versus(lambda r: format_shape(r.output), row, before.get(row.name)),
             *((values.get(row.name, ""), None) for _, values in extras),
             _versus(lambda r: f"{r.params:,}", row, before.get(row.name)),
@@ -264,9 +265,13 @@ def _rich_table(
     """A table captioned with the counting convention; numbers right-aligned; figures, names and shapes
     never wrapped, and nothing ever cut short with an ellipsis (a too-long cell folds instead)."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(
-        title=title, caption=CONVENTION_BRIEF, caption_justify="left", show_footer=footers is not None
+        title=Text(escape(title)),
+        caption=CONVENTION_BRIEF,
+        caption_justify="left",
+        show_footer=footers is not None,
     )
     for column, footer in zip(columns, footers or [""] * len(columns), strict=True):
         numeric = column in NUMERIC_COLUMNS

@@ -11,6 +11,7 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from archcalc.errors import escape
 from archcalc.shapes import format_shape
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ def verification_rich(result: Verification, everything: bool = False) -> Rendera
 
     title = f"{result.name} — archcalc vs torch {result.torch_version}, input {format_shape(result.input)}"
     table = Table(
-        title=title, caption="FLOPs = 2 × MACs on both sides (torch.utils.flop_counter.FlopCounterMode)"
+        title=Text(escape(title)),
+        caption="FLOPs = 2 × MACs on both sides (torch.utils.flop_counter.FlopCounterMode)",
     )
     for column in (
         "layer",
@@ -102,7 +104,7 @@ def bench_rich(result: BenchResult) -> RenderableType:
     compiled = "on" if result.compile else "off"
     context = (f"{result.device} ({result.device_name}), torch {result.torch_version}, {result.dtype}, "
                f"{result.layout}, compile {compiled}, {result.threads} threads, {result.mode}")  # fmt: skip
-    table = Table(title=f"{result.name} — {result.mode} benchmark", caption=context)
+    table = Table(title=Text(escape(f"{result.name} — {result.mode} benchmark")), caption=context)
     for column in ("batch", "median ms", "p10–p90 ms", "samples/s", "peak memory", "achieved FLOP/s", "MFU"):
         table.add_column(column, justify="right")
     for row in result.rows:

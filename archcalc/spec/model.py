@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, Strict, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    PrivateAttr,
+    Strict,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+)
 
 from archcalc.errors import Problem
 from archcalc.layers import LAYER_KINDS, Layer
@@ -18,6 +29,26 @@ from archcalc.spec.parse import LayerParser
 from archcalc.spec.source import SourceMap, load_file, load_text
 
 
+def _dimension(value: Any) -> int | str:
+    """One input size: a positive whole number, or a name (`H`) that leaves it symbolic."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value > 0:
+            return value
+        raise ValueError(f"sizes are whole numbers of at least 1, got {value}")
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z_]\w*", value):
+        return value
+    raise ValueError(f"expected a size: a whole number like 224 or a name like H, got {value!r}")
+
+
+Dimension = Annotated[
+    int | str,
+    PlainValidator(_dimension),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^[A-Za-z_]\w*$"}]}
+    ),
+]
+
+
 class Spec(BaseModel):
     """An architecture: a name, an input shape (nH, nW, nC or a vector [n]) and a list of layers."""
 
@@ -25,9 +56,7 @@ class Spec(BaseModel):
 
     name: Annotated[str, Strict(), Field(min_length=1)]
     description: Annotated[str, Strict()] = ""
-    input: tuple[
-        Annotated[int, Strict(), Field(gt=0)] | Annotated[str, Field(pattern=r"^[A-Za-z_]\w*$")], ...
-    ]
+    input: tuple[Dimension, ...]
     """nH, nW, nC or [n]; nH and nW may be names (`[H, W, 3]`) to leave the size symbolic."""
     layers: list[Layer] = Field(min_length=1)
     blocks: dict[str, Any] = Field(default_factory=dict)
