@@ -32,3 +32,14 @@ def row_of(item: str, x: Shape) -> LayerRow:
 
 def messages(error: pytest.ExceptionInfo[SpecError]) -> list[str]:
     return [str(d) for d in error.value.diagnostics]
+
+
+@pytest.fixture
+def limited(monkeypatch):
+    """Run a test under smaller archcalc.limits: `limited(layers=10)`."""
+    from archcalc import limits
+
+    def apply(**settings: int) -> None:
+        monkeypatch.setattr(limits, "_current", limits.Limits().raised(settings))
+
+    return apply

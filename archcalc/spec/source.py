@@ -356,18 +356,20 @@ class _Builder:
         key, position = frame.key, frame.key_position
         frame.key_position = None
         if key is _MERGE:
-            frame.merges += self._merge_sources(value, path)
+            frame.merges += self._merge_sources(value, path, position)
             return
         self._record(path, position, on_key=True)
         frame.items[key] = value
 
-    def _merge_sources(self, value: Any, path: DocPath) -> list[tuple[dict[Any, Any], list[_Entry]]]:
+    def _merge_sources(
+        self, value: Any, path: DocPath, key_position: Position
+    ) -> list[tuple[dict[Any, Any], list[_Entry]]]:
         """The mappings a `<<` merges, each with the positions recorded for it (relative to it)."""
         sources = value if isinstance(value, list) else [value]
         prefixes = [(*path, index) for index in range(len(sources))] if isinstance(value, list) else [path]
         if not all(isinstance(source, dict) for source in sources):
             message = "a merge key `<<` takes a mapping (`<<: *anchor`) or a list of them"
-            raise self.source.error([Problem(message, path, code="AC002")])
+            raise self._error(message, key_position)
         return [
             (source, [(p[len(prefix) :], pos, key) for p, pos, key in self.log if p[: len(prefix)] == prefix])
             for source, prefix in zip(sources, prefixes, strict=True)

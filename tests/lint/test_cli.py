@@ -76,3 +76,40 @@ def test_the_readme_documents_every_rule():
     from archcalc.lint.rules import RULES
 
     assert [code for code in RULES if f"| {code} |" not in readme] == []
+
+
+def test_codes_take_commas_as_ruff_does_and_a_code_that_selects_nothing_is_an_error():
+    both = lint(str(SPECS / "lenet5.yaml"), "--select", "AC3,AC2")
+    assert both.exit_code == 0 and "AC302" in both.stdout and "AC301" in both.stdout
+    unknown = lint(str(SPECS / "lenet5.yaml"), "--select", "XYZ")
+    assert unknown.exit_code == 2
+    assert (
+        unknown.stderr
+        == "archcalc lint: command line: select: 'XYZ' is no rule code or prefix (see `archcalc rules`)\n"
+    )
+    typo = lint(str(SPECS / "lenet5.yaml"), "--ignore", "AC2O1")
+    assert typo.exit_code == 2 and "'AC2O1' is no rule code or prefix — did you mean 'AC201'?" in typo.stderr
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "message"),
+    [
+        ("[tool.archcalc]\nignore = 5\n", "ignore: expected rule codes like AC2 or AC301 (text), got 5"),
+        (b"\xff\xfe[tool", "cannot be read as TOML"),
+        ("[tool]\narchcalc = 3\n", "[tool.archcalc] must be a table of lint settings"),
+        ('[tool.archcalc]\nmax-params = "' + "9" * 400 + '"\n', "is larger than any budget needs"),
+    ],
+)
+def test_pyproject_settings_are_validated_with_exit_2(pyproject, message, tmp_path, monkeypatch):
+    target = tmp_path / "pyproject.toml"
+    target.write_bytes(pyproject if isinstance(pyproject, bytes) else pyproject.encode())
+    monkeypatch.chdir(tmp_path)
+    result = lint(str(SPECS / "lenet5.yaml"))
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_a_string_select_in_pyproject_means_those_codes_not_every_rule(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text('[tool.archcalc]\nselect = "AC2"\n')
+    monkeypatch.chdir(tmp_path)
+    result = lint(str(SPECS / "lenet5.yaml"))
+    assert result.exit_code == 0 and "AC30" not in result.stdout  # AC3 hints stay off

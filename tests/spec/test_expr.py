@@ -54,3 +54,32 @@ def test_substitute_reads_only_what_cannot_mean_itself():
 
 def test_constant_arithmetic_works_outside_blocks_too():
     assert substitute({"units": "4096 * 2"}, {}) == {"units": 8192}
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("~width + 0", "operator Invert is not allowed"),
+        ("8 if act < 3 else 4", "cannot order text and a number ('relu', 3)"),
+        ("'a' < 'b'", "only whole numbers and true/false are allowed, not 'a'"),
+        (" * ".join(["width"] * 10), "makes a number beyond 1,000,000,000,000,000,000"),  # 64¹⁰ ≈ 1.15·10¹⁸
+    ],
+)
+def test_operators_outside_the_whitelist_and_overflow_are_refused(text, reason):
+    with pytest.raises(ExpressionError, match=reason.replace("(", r"\(").replace(")", r"\)")):
+        evaluate(text, ENV | {"act": "relu"})
+
+
+def test_text_compares_only_for_equality():
+    assert evaluate("act == name", {"act": "relu", "name": "relu"}) is True
+    with pytest.raises(ExpressionError, match="text can be compared with == and != only"):
+        evaluate("act < name", {"act": "relu", "name": "tanh"})
+
+
+def test_expressions_are_bounded_in_length_and_depth_before_they_are_evaluated(limited):
+    limited(expression_chars=50, expression_depth=10)
+    with pytest.raises(ExpressionError, match="an expression of 77 characters is longer than the 50 allowed"):
+        evaluate(" + ".join(["1"] * 20), {})
+    with pytest.raises(ExpressionError, match="nests more than 10 terms deep"):
+        evaluate("1" + " + 1" * 10, {})
+    assert substitute("x" * 60, {}) == "x" * 60  # a long name is text, not an expression
