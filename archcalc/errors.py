@@ -59,13 +59,14 @@ class ShapeError(ValueError):
         self.code = code
 
 
-def closest(word: str, choices: list[str]) -> str | None:
-    """The choice most like `word` (difflib's ratio ≥ 0.6), if any: the "did you mean" of every message."""
-    close = get_close_matches(word, choices, n=1, cutoff=0.6)
+def closest(word: object, choices: list[str]) -> str | None:
+    """The choice most like `word` (difflib's ratio ≥ 0.6), if any: the "did you mean" of every message.
+    `word` is what the user wrote, maybe a number (a mapping key may be one)."""
+    close = get_close_matches(str(word)[:200], choices, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
-def suggest(word: str, choices: list[str]) -> str:
+def suggest(word: object, choices: list[str]) -> str:
     """` — did you mean 'filters'?` when a choice is close to `word`, else nothing."""
     close = closest(word, choices)
     return f" — did you mean '{close}'?" if close else ""

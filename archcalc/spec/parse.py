@@ -77,6 +77,9 @@ class LayerParser:
         self.problems: list[Problem] = []
         self._instances: dict[tuple[Any, ...], list[Layer]] = {}
         """Parsed bodies by (block, arguments, use): the copies of a `repeat` are parsed once."""
+        self._failed: set[tuple[str, str]] = set()
+        """(block, arguments) whose body failed: it fails the same way wherever it is used, so a chain of
+        blocks that each use a broken one twice is not explored 2ⁿ times."""
         self.expanded = 0
         """Layers made so far, counting every copy: parsing stops past the limit, however it got there."""
 
@@ -205,7 +208,10 @@ class LayerParser:
     def _body(self, use: _Use, bound: dict[str, Any]) -> list[Layer]:
         """The block's layers parsed with `bound` arguments (layers are immutable, so they can be shared)."""
         block, scope = use.block, use.scope
-        key = (block.name, repr(sorted(bound.items())), use.path, scope.via)
+        arguments = (block.name, repr(sorted(bound.items())))
+        if arguments in self._failed:  # it failed before with these arguments: its problems are recorded
+            raise _Rejected
+        key = (*arguments, use.path, scope.via)
         if key in self._instances:  # a copy of a body already made: its layers count again
             self._grow(sum(map(expanded_rows, self._instances[key])), use.path, scope)
         else:
@@ -214,6 +220,7 @@ class LayerParser:
             self._instances[key] = self.layers(block.body, block.path, inner)
         layers = self._instances[key]
         if len(layers) != len(block.body):
+            self._failed.add(arguments)
             raise _Rejected
         return layers
 
