@@ -132,7 +132,7 @@ class Outcome:
     """None when the run ended as it should: exit 0, 1 or 2, no exception, within the time bound."""
 
 
-class _TooSlow(Exception):
+class _TooSlow(BaseException):  # not an Exception: the command guard must not swallow it
     pass
 
 
