@@ -12,7 +12,7 @@ from archcalc.layers.composite import Composite
 from archcalc.report import Costs, LayerRow, Report, Totals
 from archcalc.shapes import Shape, format_shape, numel
 from archcalc.spec.model import Spec
-from archcalc.spec.source import SourceMap
+from archcalc.spec.positions import SourceMap
 
 
 def analyze(spec: Spec, input_shape: Shape | None = None) -> Report:

@@ -26,7 +26,8 @@ from archcalc.spec.blocks import parse_blocks
 from archcalc.spec.expansion import minimum_layers
 from archcalc.spec.messages import translate
 from archcalc.spec.parse import LayerParser
-from archcalc.spec.source import SourceMap, load_file, load_text
+from archcalc.spec.positions import SourceMap
+from archcalc.spec.source import load_file, load_text
 
 
 def _dimension(value: Any) -> int | str:
