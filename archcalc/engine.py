@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from archcalc.errors import Problem, ShapeError
+from archcalc.graph import Graph, Node
 from archcalc.layers import Layer
-from archcalc.layers.composite import Composite
+from archcalc.layers.composite import Composite, Value
 from archcalc.report import Costs, LayerRow, Report, Totals
 from archcalc.shapes import Shape, format_shape, numel
 from archcalc.spec.model import Spec
@@ -18,40 +19,46 @@ from archcalc.spec.positions import SourceMap
 def analyze(spec: Spec, input_shape: Shape | None = None) -> Report:
     """Propagate `input_shape` (default: the spec's own input) through every layer and count its costs.
 
-    A layer that cannot take its input raises SpecError positioned at that layer in the spec's file (and,
-    inside a block, at the uses that led there).
+    The report's rows are the table; `report.graph` is the same rows as connected nodes. A layer that cannot
+    take its input raises SpecError positioned at that layer in the spec's file (and, inside a block, at the
+    uses that led there).
     """
-    return walk(spec, input_shape)[0]
-
-
-def walk(spec: Spec, input_shape: Shape | None = None) -> tuple[Report, dict[str, Layer]]:
-    """`analyze`, and the layer behind every row that has one, by the row's name (for rules and tools)."""
     given: tuple[Any, ...] = input_shape or spec.input
     shape: Shape = given
     if any(isinstance(d, str) for d in given):  # `[H, W, 3]`: the only path that imports the symbolic engine
         from archcalc.symbolic import symbolic_shape
 
         shape = symbolic_shape(given)
-    walker = _Walker(spec.source, input_shape)
-    output = walker.run(spec.layers, shape, prefix="", depth=0, frozen=False)
-    report = Report(spec.name, spec.description, shape, output, walker.rows, Totals.of(walker.rows))
-    return report, walker.layers
+    walker = _Walker(spec.source, input_shape, shape)
+    output = walker.run(spec.layers, walker.start, _Place(walker.root, depth=0, frozen=False))
+    walker.root.output = output.node
+    graph = walker.graph()
+    rows = [node.row for node in graph.nodes]
+    return Report(spec.name, spec.description, shape, output.shape, rows, Totals.of(rows), graph)
 
 
-MERGE_KINDS = ("add", "concat", "act")
-"""The rows a composite adds where its parts join (`Walk.merge`): a residual's add, a branch set's add or
-concat, a plain residual's activation."""
+@dataclass(frozen=True)
+class _Place:
+    """Where the walk is: the container it fills, how many composites deep, whether its layers are frozen."""
+
+    parent: Node
+    depth: int
+    frozen: bool
+
+    def name(self, name: str) -> str:
+        """The full name of a row called `name` here (`layer3.2.` + `conv1`)."""
+        return f"{self.parent.name}.{name}" if self.parent.name else name
+
+    def inside(self, node: Node, frozen: bool = False) -> _Place:
+        return _Place(node, self.depth + 1, self.frozen or frozen)
 
 
-def merge_row(rows: Mapping[str, LayerRow], composite: str) -> str | None:
-    """The name of the row where the parts of `composite` join, if it has one (a sequence has none)."""
-    return next((f"{composite}.{kind}" for kind in MERGE_KINDS if f"{composite}.{kind}" in rows), None)
+@dataclass(frozen=True)
+class _Value:
+    """A value while the walk carries it: its shape and the node that made it."""
 
-
-def implicit_shortcut(layers: Mapping[str, Layer], composite: str) -> str | None:
-    """The name of the projection or zero-padding shortcut archcalc added to `composite`, if any."""
-    name = f"{composite}.shortcut"
-    return name if name in layers and layers[name].implicit else None
+    shape: Shape
+    node: Node
 
 
 def measure(layer: Layer, x: Shape, name: str | None = None, depth: int = 0) -> LayerRow:
@@ -80,72 +87,105 @@ def measure(layer: Layer, x: Shape, name: str | None = None, depth: int = 0) -> 
 
 
 class _Walker:
-    """Walks layers depth first, appending one row per layer; a composite's row comes before its parts'."""
+    """Walks layers depth first, making one node per row; a container's node comes before its parts'."""
 
-    def __init__(self, source: SourceMap, input_shape: Shape | None) -> None:
+    def __init__(self, source: SourceMap, input_shape: Shape | None, shape: Shape) -> None:
         self.source = source
         self.input_shape = input_shape
-        self.rows: list[LayerRow] = []
-        self.layers: dict[str, Layer] = {}
+        self.nodes: list[Node] = []
+        self.order: list[Node] = []
+        self.input = Node(LayerRow("input", "input", "", shape, shape, activations=numel(shape)), "input")
+        self.root = Node(LayerRow("", "spec", "", shape, shape), "root", inputs=[self.input])
+        self.start = _Value(shape, self.input)
 
-    def run(self, layers: Sequence[Layer], x: Shape, prefix: str, depth: int, frozen: bool) -> Shape:
+    def graph(self) -> Graph:
+        """The graph of the walk: consumers linked, and every row told the names of what it reads."""
+        for node in self.nodes:
+            for source in node.inputs:
+                source.consumers.append(node)
+            node.row = replace(node.row, inputs=tuple(source.exposed(node).name for source in node.inputs))
+        return Graph(self.input, self.root, self.nodes, self.order)
+
+    def run(self, layers: Sequence[Layer], x: _Value, place: _Place, scope: str = "") -> _Value:
+        """Carry `x` through `layers` in a row, as the list `scope` of the container being filled."""
+        listed = place.parent.lists.setdefault(scope, [])
         for layer in layers:
-            x = self.visit(layer, x, f"{prefix}{layer.name or layer.kind}", depth, frozen)
+            x = self.visit(layer, x, place, place.name(f"{scope}{layer.name or layer.kind}"))
+            listed.append(x.node)
         return x
 
-    def visit(self, layer: Layer, x: Shape, name: str, depth: int, frozen: bool) -> Shape:
-        self.layers[name] = layer
+    def visit(self, layer: Layer, x: _Value, place: _Place, name: str) -> _Value:
         try:
             if isinstance(layer, Composite):
-                return self._composite(layer, x, name, depth, frozen or not layer.trainable)
-            row = measure(layer, x, name, depth)
+                return self._composite(layer, x, place, name)
+            row = measure(layer, x.shape, name, place.depth)
         except ShapeError as exc:
             where = f" (input {format_shape(self.input_shape)})" if self.input_shape else ""
             problem = Problem(
                 f"{layer.kind} '{name}': {exc}{where}", layer.source_path, via=layer.via, code=exc.code
             )
             raise self.source.error([problem]) from None
-        self.rows.append(replace(row, trainable_params=0) if frozen else row)
-        return row.output
+        frozen = replace(row, trainable_params=0) if place.frozen else row
+        node = self.add(Node(frozen, "layer", layer, place.parent, [x.node]), computes=True)
+        return _Value(row.output, node)
 
-    def merge(self, name: str, summary: str, x: Shape, y: Shape, depth: int) -> None:
-        kind = name.rsplit(".", 1)[-1]
-        self.rows.append(LayerRow(name, kind, summary, x, y, activations=numel(y), depth=depth))
+    def add(self, node: Node, computes: bool = False) -> Node:
+        """Put `node` in its container and the table (and, for a layer or a merge, the running order)."""
+        assert node.parent is not None
+        node.parent.children.append(node)
+        self.nodes.append(node)
+        if computes:
+            self.order.append(node)
+        return node
 
-    def _composite(self, layer: Composite, x: Shape, name: str, depth: int, frozen: bool) -> Shape:
-        scope = _Scope(self, f"{name}.", depth + 1, frozen)
-        head = LayerRow(name, layer.kind, layer.summary(), x, x, depth=depth)
-        return self.contain(head, lambda: layer.walk(x, scope))
+    def _composite(self, layer: Composite, x: _Value, place: _Place, name: str) -> _Value:
+        head = LayerRow(name, layer.kind, layer.summary(), x.shape, x.shape, depth=place.depth)
+        node = self.add(Node(head, "composite", layer, place.parent, [x.node]))
+        inner = place.inside(node, frozen=not layer.trainable)
+        return self.contain(node, lambda: layer.walk(x, _Scope(self, inner)))
 
-    def contain(self, head: LayerRow, walk: Callable[[], Shape]) -> Shape:
-        """Run `walk`, then put before its rows the container row `head`, completed with their sums."""
-        start = len(self.rows)
-        y = walk()
-        parts = [row for row in self.rows[start:] if not row.container]
-        row = replace(head, output=y, container=True).with_costs(Costs.total(parts))
-        self.rows.insert(start, row)
-        return y
+    def contain(self, node: Node, walk: Callable[[], Value]) -> _Value:
+        """Run `walk` inside container `node`, then complete its row with its output and its parts' sums."""
+        start = len(self.nodes)
+        y = _value(walk())
+        parts = [part.row for part in self.nodes[start:] if not part.is_container]
+        node.row = replace(node.row, output=y.shape, container=True).with_costs(Costs.total(parts))
+        node.output = y.node
+        return _Value(y.shape, node)
 
 
 class _Scope:
-    """The Walk a composite receives: the walker, with names and depth under the composite."""
+    """The Walk a composite receives: the walker, with names, depth and parent under the composite."""
 
-    def __init__(self, walker: _Walker, prefix: str, depth: int, frozen: bool) -> None:
-        self.walker, self.prefix, self.depth, self.frozen = walker, prefix, depth, frozen
+    def __init__(self, walker: _Walker, place: _Place) -> None:
+        self.walker, self.place = walker, place
 
-    def run(self, layers: Sequence[Layer], x: Shape, scope: str = "") -> Shape:
-        return self.walker.run(layers, x, self.prefix + scope, self.depth, self.frozen)
+    def run(self, layers: Sequence[Layer], x: Value, scope: str = "") -> Value:
+        return self.walker.run(layers, _value(x), self.place, scope)
 
-    def part(self, layer: Layer, x: Shape) -> Shape:
-        return self.walker.visit(layer, x, f"{self.prefix}{layer.name}", self.depth, self.frozen)
+    def part(self, layer: Layer, x: Value) -> Value:
+        return self.walker.visit(layer, _value(x), self.place, self.place.name(str(layer.name)))
 
-    def path(self, name: str, layers: Sequence[Layer], x: Shape) -> Shape:
-        inner = f"{self.prefix}{name}."
-        run = lambda: self.walker.run(layers, x, inner, self.depth + 1, self.frozen)  # noqa: E731
+    def path(self, name: str, layers: Sequence[Layer], x: Value) -> Value:
+        given, place = _value(x), self.place
         summary = f"{len(layers)} layer{'s' * (len(layers) != 1)}" if layers else "the input itself"
-        return self.walker.contain(
-            LayerRow(f"{self.prefix}{name}", "path", summary, x, x, depth=self.depth), run
-        )
+        row = LayerRow(place.name(name), "path", summary, given.shape, given.shape, depth=place.depth)
+        path = self.walker.add(Node(row, "path", None, place.parent, [given.node]))
+        place.parent.lists[f"{name}."] = [path]
+        return self.walker.contain(path, lambda: self.walker.run(layers, given, place.inside(path)))
 
-    def merge(self, name: str, summary: str, x: Shape, y: Shape) -> None:
-        self.walker.merge(f"{self.prefix}{name}", summary, x, y, self.depth)
+    def merge(
+        self, name: str, summary: str, inputs: Sequence[Value], y: Shape, x: Shape | None = None
+    ) -> Value:
+        values, place = [_value(value) for value in inputs], self.place
+        shape = values[0].shape if x is None else x
+        row = LayerRow(place.name(name), name, summary, shape, y, activations=numel(y), depth=place.depth)
+        node = self.walker.add(
+            Node(row, "merge", None, place.parent, [v.node for v in values]), computes=True
+        )
+        return _Value(y, node)
+
+
+def _value(x: Value) -> _Value:
+    assert isinstance(x, _Value)
+    return x

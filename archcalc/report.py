@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
 
 from archcalc.shapes import Shape
+
+if TYPE_CHECKING:
+    from archcalc.graph import Graph
 
 CONVENTION = (
     "MACs = multiply-accumulates of conv/dense weights (no bias, batch norm, activation, pool or add); "
@@ -52,7 +55,7 @@ class Costs:
         return {name: getattr(self, name) for name in COST_FIELDS}
 
 
-COST_FIELDS = tuple(field.name for field in fields(Costs))
+COST_FIELDS = tuple(item.name for item in fields(Costs))
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,9 @@ class LayerRow(Costs):
     output: Shape
     depth: int = 0
     container: bool = False
+    inputs: tuple[str, ...] = ()
+    """The rows whose outputs it reads (`input` for the network's input; for a block: what its parts read),
+    each named by the outermost row that passes that output on."""
 
     def with_costs(self, costs: Costs) -> LayerRow:
         """This row with the counts of `costs` (a container's sums; a frozen layer's trainable 0)."""
@@ -80,11 +86,12 @@ class LayerRow(Costs):
         """The row in the JSON contract's order: name … output, the counts, depth, container."""
         head = {"name": self.name, "kind": self.kind, "summary": self.summary,
                 "input": list(self.input), "output": list(self.output)}  # fmt: skip
-        return head | self.counts() | {"depth": self.depth, "container": self.container}
+        tail = {"depth": self.depth, "container": self.container, "inputs": list(self.inputs)}
+        return head | self.counts() | tail
 
 
 ROW_FIELDS = ("name", "kind", "summary", "input", "output", *COST_FIELDS, "depth", "container")
-"""A row's fields in the order of its JSON and CSV forms."""
+"""A row's fields in the order of its CSV form (JSON adds `inputs`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,6 +140,8 @@ class Report:
     output: Shape
     rows: list[LayerRow]
     totals: Totals
+    graph: Graph | None = field(default=None, repr=False, compare=False)
+    """The rows as connected nodes (archcalc.graph): what every analysis walks."""
 
     def to_depth(self, depth: int | None) -> Report:
         """The report with only the rows less than `depth` composites deep (totals unchanged)."""

@@ -16,6 +16,7 @@ STAGES = [
     ("layers", ["archcalc.layers"]),
     ("spec", ["archcalc.spec"]),
     ("report", ["archcalc.report"]),
+    ("graph", ["archcalc.graph"]),
     ("engine", ["archcalc.engine"]),
     ("analyses", ["archcalc.analyses"]),
     ("outputs", ["archcalc.render", "archcalc.lint", "archcalc.backends"]),

@@ -1,9 +1,8 @@
 """Draw a spec: a graph of its layers with the shape on every edge, blocks and paths as nested boxes, shortcut
 and branch edges where they are; written as Mermaid (renders on GitHub) or Graphviz DOT.
 
-The graph is built from the same tree the engine walks: each composite's parts start from its input, and
-its merge (an add or a concat) takes their ends — plus the input itself for an identity shortcut, or the
-1×1 projection archcalc adds.
+Drawn from the engine's graph: a node for every layer and merge, an edge from each of its inputs (an
+identity shortcut is an edge from the block's input to its add), a box for every block and path.
 """
 
 from __future__ import annotations
@@ -12,10 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from archcalc.engine import implicit_shortcut, merge_row, walk
-from archcalc.layers import Layer
-from archcalc.layers.composite import Composite
-from archcalc.report import LayerRow
+from archcalc.engine import analyze
+from archcalc.graph import Node
 from archcalc.shapes import Shape, format_shape
 from archcalc.spec.model import Spec
 
@@ -47,67 +44,30 @@ class Graph:
 
 
 def build(spec: Spec, input_shape: Shape | None = None) -> Graph:
-    report, layers = walk(spec, input_shape)
+    """The spec's diagram: the engine's graph, a box for every block and path, an edge for every input."""
+    report = analyze(spec, input_shape)
+    assert report.graph is not None
     graph = Graph()
-    entry = graph.node("input", f"input {format_shape(report.input)}", report.input, graph.root)
-    last = _Drawer(graph, {row.name: row for row in report.rows}, layers).draw(
-        spec.layers, "", entry, graph.root
-    )
-    graph.edge(last, graph.node("output", f"output {format_shape(report.output)}", report.output, graph.root))
+    graph.node("input", f"input {format_shape(report.input)}", report.input, graph.root)
+    _draw(graph, report.graph.root, graph.root)
+    end = report.graph.root.value.name
+    graph.edge(end, graph.node("output", f"output {format_shape(report.output)}", report.output, graph.root))
     return graph
 
 
-@dataclass
-class _Drawer:
-    graph: Graph
-    rows: dict[str, LayerRow]
-    layers: dict[str, Layer]
-
-    def draw(self, layers: list[Layer], prefix: str, entry: str, box: Box) -> str:
-        """Draw `layers` in a row from `entry` inside `box`; the last node drawn."""
-        for layer in layers:
-            name = f"{prefix}{layer.name}"
-            entry = (
-                self.composite(layer, name, entry, box)
-                if isinstance(layer, Composite)
-                else self.leaf(name, entry, box)
-            )
-        return entry
-
-    def leaf(self, name: str, entry: str, box: Box) -> str:
-        row = self.rows[name]
-        short = name.rsplit(".", 1)[-1]  # its box says where it is
-        node = self.graph.node(name, f"{short}: {row.kind} {row.summary}".rstrip(), row.output, box)
-        self.graph.edge(entry, node)
-        return node
-
-    def composite(self, layer: Composite, name: str, entry: str, box: Box) -> str:
-        inner = Box(name, f"{name}: {self.rows[name].summary}")
-        box.boxes.append(inner)
-        ends = [self.draw(parts, f"{name}.{scope}", entry, self.path_box(name, scope, inner))
-                for scope, parts in layer.part_lists()]  # fmt: skip
-        shortcut = implicit_shortcut(self.layers, name)
-        if shortcut:
-            ends.append(self.leaf(shortcut, entry, inner))
-        merge = merge_row(self.rows, name)
-        if merge is None:
-            return ends[-1]
-        if self.rows[merge].kind == "add" and len(ends) == 1:
-            ends.append(entry)  # the identity shortcut
-        row = self.rows[merge]
-        node = self.graph.node(merge, f"{row.kind}: {row.summary}", row.output, inner)
-        for end in ends:
-            self.graph.edge(end, node)
-        return node
-
-    def path_box(self, name: str, scope: str, box: Box) -> Box:
-        """A branch's path gets a box of its own; a body or a sequence draws straight into its parent's."""
-        path = f"{name}.{scope.rstrip('.')}"
-        if not scope or path not in self.rows:
-            return box
-        inner = Box(path, f"{path}: {self.rows[path].summary}")
-        box.boxes.append(inner)
-        return inner
+def _draw(graph: Graph, container: Node, box: Box) -> None:
+    """The nodes directly inside `container` into `box`, in the order they ran; inner containers as boxes."""
+    for node in container.children:
+        if node.is_container:
+            inner = Box(node.name, f"{node.name}: {node.row.summary}")
+            box.boxes.append(inner)
+            _draw(graph, node, inner)
+            continue
+        row, short = node.row, node.name.rsplit(".", 1)[-1]  # its box says where it is
+        label = f"{row.kind}: {row.summary}" if node.role == "merge" else f"{short}: {row.kind} {row.summary}"
+        graph.node(node.name, label.rstrip(), row.output, box)
+        for source in node.inputs:
+            graph.edge(source.value.name, node.name)
 
 
 def _key(name: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archcalc.engine import walk
+from archcalc.engine import analyze
 from archcalc.errors import Diagnostic, SpecError, suggest
 from archcalc.shapes import Shape, format_shape
 from archcalc.spec.model import Spec
@@ -10,7 +10,9 @@ from archcalc.spec.model import Spec
 
 def explain(spec: Spec, layer: str | None = None, input_shape: Shape | None = None) -> str:
     """Every layer (or those named `layer`, by full or last name), its shapes, then its formulas."""
-    report, layers = walk(spec, input_shape)
+    report = analyze(spec, input_shape)
+    assert report.graph is not None
+    layers = {node.name: node.layer for node in report.graph if node.layer is not None}
     rows = [row for row in report.rows if row.name in layers]
     if layer is not None:
         rows = [row for row in rows if layer in (row.name, row.name.rsplit(".", 1)[-1])]

@@ -1,10 +1,11 @@
 """Memory a spec needs: parameters per dtype, and activations for inference (peak) and for training.
 
-Inference keeps only what is still to be read: a layer's input and output coexist while it runs, then the
-input is freed — except the network's input, which the caller holds throughout, and where a block still
-needs it (a residual's shortcut, the other paths of a branch set); a path's output lives until the merge,
-and a conv or dense with a fused batch norm briefly holds two outputs. The peak of that walk is the
-inference figure, as eager torch allocates (fused activations work in place). Training keeps every
+Inference keeps only what is still to be read, walking the engine's graph in running order: a layer's input
+and output coexist while it runs, then the input is freed once its last reader has run — except the
+network's input, which the caller holds throughout, and a residual's or branch set's input, which its torch
+module holds until it returns; a path's output lives until the merge, and a conv or dense with a fused batch
+norm briefly holds two outputs. The peak of that walk is the inference figure, as eager torch allocates
+(fused activations work in place). Training keeps every
 layer's output for the backward pass, plus the input: the sum of all activations. Figures are elements
 per sample; bytes = elements × batch × dtype size.
 """
@@ -13,10 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archcalc.engine import implicit_shortcut, merge_row, walk
-from archcalc.layers import Layer
+from archcalc.engine import analyze
+from archcalc.graph import Graph, Node
 from archcalc.layers.composite import Composite
-from archcalc.report import LayerRow
 from archcalc.shapes import Shape, numel
 from archcalc.spec.model import Spec
 
@@ -37,46 +37,55 @@ class Memory:
 
 
 def memory(spec: Spec, input_shape: Shape | None = None) -> Memory:
-    report, layers = walk(spec, input_shape)
-    rows = {row.name: row for row in report.rows}
-    x = numel(report.input)  # the caller holds the input for the whole forward pass
-    peak = _Peak(rows, layers).run(spec.layers, "", x, shared=True, held=x)[0]
+    report = analyze(spec, input_shape)
+    assert report.graph is not None
     training = numel(report.input) + report.totals.activations
-    return Memory(report.totals.params, report.totals.buffers, peak, training)
+    return Memory(report.totals.params, report.totals.buffers, inference_peak(report.graph), training)
 
 
-@dataclass
-class _Peak:
-    rows: dict[str, LayerRow]
-    layers: dict[str, Layer]
+def inference_peak(graph: Graph) -> int:
+    """The most elements alive at once while the nodes run in order: the caller's input throughout, every
+    output until its last reader has run, and the new output(s) of the node running."""
+    order = {node: index for index, node in enumerate(graph.order)}
+    last_use = _last_uses(graph, order)
+    held = numel(graph.input.row.output)
+    alive: dict[Node, int] = {}
+    peak = held
+    for index, node in enumerate(graph.order):
+        size = numel(node.row.output)
+        copies = node.layer.outputs_alive() if node.layer else 1
+        peak = max(peak, held + sum(alive.values()) + copies * size)
+        alive[node] = size
+        for tensor in [tensor for tensor in alive if last_use.get(tensor, index) <= index]:
+            del alive[tensor]
+    return peak
 
-    def run(self, layers: list[Layer], prefix: str, x: int, shared: bool, held: int) -> tuple[int, int]:
-        """(peak, output size) of a list whose input has `x` elements; `shared`: the input is counted in
-        `held` already (a block's input that its shortcut still needs)."""
-        current = 0 if shared else x
-        peak = held + current
-        for layer in layers:
-            name = f"{prefix}{layer.name}"
-            y = numel(self.rows[name].output)
-            if isinstance(layer, Composite):
-                peak = max(peak, self.composite(layer, name, x, held, current))
-            else:
-                peak = max(peak, held + current + layer.outputs_alive() * y)
-            x, current = y, y
-        return peak, x
 
-    def composite(self, layer: Composite, name: str, x: int, held: int, current: int) -> int:
-        """The peak inside a composite whose input has `x` elements, `current` of them not yet in `held`."""
-        merge = merge_row(self.rows, name)
-        if merge is None:  # a sequence: its layers run one after the other
-            return self.run(layer.part_lists()[0][1], f"{name}.", x, current == 0, held)[0]
-        held += current  # the input stays alive until the merge: the shortcut or another path reads it
-        peak, ends = held, 0
-        for scope, parts in layer.part_lists():
-            part_peak, end = self.run(parts, f"{name}.{scope}", x, shared=True, held=held + ends)
-            peak, ends = max(peak, part_peak), ends + (end if parts else 0)
-        shortcut = implicit_shortcut(self.layers, name)
-        if shortcut:
-            out = numel(self.rows[shortcut].output)
-            peak, ends = max(peak, held + ends + self.layers[shortcut].outputs_alive() * out), ends + out
-        return max(peak, held + ends + numel(self.rows[merge].output))
+def _last_uses(graph: Graph, order: dict[Node, int]) -> dict[Node, int]:
+    """For each output, when its last reader runs: a layer or merge reading it, or a composite whose torch
+    module keeps its input until it returns (a residual, a branch set), which it does at its last part."""
+    finished = _finishing(graph, order)
+    last: dict[Node, int] = {}
+    for node in graph.nodes:
+        reads_until = order.get(node, finished.get(node) if _keeps_input(node) else None)
+        if reads_until is None:
+            continue
+        for source in node.inputs:
+            tensor = source.value
+            last[tensor] = max(last.get(tensor, reads_until), reads_until)
+    return last
+
+
+def _finishing(graph: Graph, order: dict[Node, int]) -> dict[Node, int]:
+    """When each container's last computing node runs."""
+    finished: dict[Node, int] = {}
+    for node in graph.order:
+        parent = node.parent
+        while parent is not None:
+            finished[parent] = order[node]
+            parent = parent.parent
+    return finished
+
+
+def _keeps_input(node: Node) -> bool:
+    return isinstance(node.layer, Composite) and node.layer.keeps_input

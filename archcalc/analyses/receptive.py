@@ -3,20 +3,16 @@ apart (in input pixels) neighbouring outputs are.
 
 The jump/size recurrence, per axis, for a window of effective kernel f̂ = d·(f − 1) + 1 and stride s:
     r_out = r_in + (f̂ − 1)·j_in        j_out = j_in · s        (r = j = 1 at the input)
-Pointwise layers keep both; dense, flatten and global pooling see the whole input. A composite's parts all
-start from its input, and its output takes the largest field among them (a residual's body, its shortcut,
-every branch of an Inception module).
+Pointwise layers keep both; dense, flatten and global pooling see the whole input. Where paths join (a
+residual's add, an Inception module's concat) the largest field among the inputs wins.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archcalc.layers import Layer
 from archcalc.layers.base import Window
-from archcalc.layers.composite import Composite
 from archcalc.report import Report
-from archcalc.spec.model import Spec
 
 Extent = int | None  # None: the whole input
 
@@ -54,24 +50,15 @@ class Field:
                 jumps[0] if jumps[0] == jumps[1] else "×".join(jumps))  # fmt: skip
 
 
-def receptive_fields(spec: Spec, report: Report) -> dict[str, Field]:
-    """The field of every row that has a layer behind it, by row name."""
-    inputs = {row.name: row.input for row in report.rows}
-    fields: dict[str, Field] = {}
-    _walk(spec.layers, "", Field((1, 1), (1, 1)), inputs, fields)
-    return fields
-
-
-def _walk(layers: list[Layer], prefix: str, field: Field, inputs: dict[str, tuple[int, ...]],
-          fields: dict[str, Field]) -> Field:  # fmt: skip
-    for layer in layers:
-        name = f"{prefix}{layer.name}"
-        if isinstance(layer, Composite):
-            ends = [
-                _walk(parts, f"{name}.{scope}", field, inputs, fields) for scope, parts in layer.part_lists()
-            ]
-            field = Field.widest(ends)
-        else:
-            field = field.through(layer.window(inputs[name]))
-        fields[name] = field
-    return field
+def receptive_fields(report: Report) -> dict[str, Field]:
+    """The field of every row with a layer written in the spec behind it, by row name: a fold over the
+    engine's graph in running order, where a node sees the widest field of its inputs through its window."""
+    graph = report.graph
+    assert graph is not None
+    fields = {graph.input: Field((1, 1), (1, 1))}
+    for node in graph.order:
+        seen = Field.widest([fields[source.value] for source in node.inputs])
+        fields[node] = seen.through(node.layer.window(node.row.input)) if node.layer else seen
+    return {
+        node.name: fields[node.value] for node in graph if node.layer is not None and not node.layer.implicit
+    }

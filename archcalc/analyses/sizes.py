@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archcalc.engine import walk
+from archcalc.engine import analyze
 from archcalc.errors import Diagnostic, SpecError
 from archcalc.limits import limits
 from archcalc.shapes import Shape
@@ -42,13 +42,14 @@ def sweep(spec: Spec, sizes: range) -> list[SizeRow]:
 
 def _row(spec: Spec, size: int) -> SizeRow:
     try:
-        report, layers = walk(spec, (size, size, int(spec.input[2])))
+        report = analyze(spec, (size, size, int(spec.input[2])))
     except SpecError:
         return SizeRow(size, fits=False)
-    inputs = {row.name: row.input for row in report.rows}
+    assert report.graph is not None
     dropping = tuple(
-        name for name, layer in layers.items()
-        if not layer.implicit and (tiling := layer.tiling(inputs[name])) and tiling.drops_pixels
+        node.name for node in report.graph
+        if node.layer and not node.layer.implicit
+        and (tiling := node.layer.tiling(node.row.input)) and tiling.drops_pixels
     )  # fmt: skip
     return SizeRow(size, True, dropping, report.output, report.totals.macs)
 

@@ -15,9 +15,10 @@ import torch
 from torch import nn
 
 from archcalc.engine import analyze
+from archcalc.graph import Node
 from archcalc.layers import Layer
 from archcalc.layers.activation import Act
-from archcalc.report import LayerRow, Report
+from archcalc.report import Report
 from archcalc.shapes import Pair, Shape
 from archcalc.spec.model import Spec
 
@@ -111,20 +112,21 @@ class ZeroPad(nn.Module):
 
 
 class Kit:
-    """The TorchKit handed to Layer.to_torch, knowing the engine's rows so parts get their shapes."""
+    """The TorchKit handed to Layer.to_torch: the engine's node of the layer being built, whose parts give
+    each part its shapes."""
 
     nn: Any = nn
 
-    def __init__(self, rows: Mapping[str, LayerRow], prefix: str = "") -> None:
-        self.rows, self.prefix = rows, prefix
+    def __init__(self, node: Node) -> None:
+        self.node = node
 
     def parts(self, layers: Sequence[Layer], scope: str = "") -> list[tuple[str, Any]]:
-        built = []
-        for layer in layers:
-            name = f"{self.prefix}{scope}{layer.name}"
-            row = self.rows[name]
-            built.append((str(layer.name), layer.to_torch(row.input, row.output, Kit(self.rows, f"{name}."))))
-        return built
+        """`layers` built in torch: the list `scope` of this node (a named path's: the path's own list)."""
+        nodes = self.node.lists[scope] if not scope else self.node.lists[scope][0].lists[""]
+        return [
+            (str(layer.name), layer.to_torch(node.row.input, node.row.output, Kit(node)))
+            for layer, node in zip(layers, nodes, strict=True)
+        ]
 
     def activation(self, act: Act, inplace: bool = False) -> Any:
         return act.module(nn, inplace)
@@ -151,8 +153,9 @@ class Kit:
 def build(spec: Spec, report: Report | None = None) -> Any:
     """The spec as a Model; `report` is the engine's analysis of it at the input it will run with
     (by default, the spec's own)."""
-    rows = {row.name: row for row in (report or analyze(spec)).rows}
-    return Model(OrderedDict(Kit(rows).parts(spec.layers)))
+    graph = (report or analyze(spec)).graph
+    assert graph is not None
+    return Model(OrderedDict(Kit(graph.root).parts(spec.layers)))
 
 
 def nchw(shape: Shape, batch: int = 1) -> tuple[int, ...]:

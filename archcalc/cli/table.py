@@ -60,9 +60,9 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
 ) -> None:
     """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
     preset, wanted = _preset(count), _extra_columns(columns)
-    loaded, full, baseline = table_reports(load(spec), input_shape, _assignments(assign))
+    full, baseline = table_reports(load(spec), input_shape, _assignments(assign))
     report = full.to_depth(depth)
-    extras = receptive_columns(loaded, full, wanted) if wanted else ()
+    extras = receptive_columns(full, wanted) if wanted else ()
     if output_format is Format.table and output is None:
         from archcalc.render.table import to_rich
 
@@ -98,11 +98,11 @@ def _extra_columns(text: str | None) -> list[str]:
     return wanted
 
 
-def receptive_columns(spec: Spec, report: Report, wanted: list[str]) -> Extras:
+def receptive_columns(report: Report, wanted: list[str]) -> Extras:
     """The receptive field and effective stride of every row, as the asked-for extra columns."""
     from archcalc.analyses.receptive import receptive_fields
 
-    fields = receptive_fields(spec, report)
+    fields = receptive_fields(report)
     described = {name: field.describe() for name, field in fields.items()}
     index = {"rf": 0, "stride": 1}
     return [
@@ -133,8 +133,8 @@ def _assignments(text: str | None) -> dict[str, int]:
 
 def table_reports(
     spec: Spec, input_shape: Shape | None, values: dict[str, int] | None = None
-) -> tuple[Spec, Report, Report | None]:
-    """The spec, its report at the requested input, and (when the input is overridden) the one at its own
+) -> tuple[Report, Report | None]:
+    """The report at the requested input, and (when the input is overridden) the one at the spec's own
     (or exit 1). `values` give symbolic sizes (`H`) numbers."""
     if values:
         given: tuple[Any, ...] = input_shape or spec.input
@@ -150,11 +150,11 @@ def table_reports(
         input_shape = tuple(values[d] if isinstance(d, str) and d in values else d for d in given)
     report = guarded(lambda: analyze(spec, input_shape))
     if input_shape is None or input_shape == spec.input:
-        return spec, report, None
+        return report, None
     try:
-        return spec, report, analyze(spec)
+        return report, analyze(spec)
     except SpecError:
-        return spec, report, None  # the spec's own input is broken; the override is what the user asked for
+        return report, None  # the spec's own input is broken; the override is what the user asked for
 
 
 @app.command("list")

@@ -9,7 +9,7 @@ from pydantic import WithJsonSchema
 from archcalc.errors import ShapeError
 from archcalc.layers.activation import Act
 from archcalc.layers.base import LAYERS_SCHEMA, Layer, register
-from archcalc.layers.composite import Composite, PartParser, Walk
+from archcalc.layers.composite import Composite, PartParser, Value, Walk
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape, format_shape
 
@@ -49,13 +49,13 @@ class Branches(Composite):
             paths = {str(key): parse(items, ("paths", key)) for key, items in paths.items()}
         return settings | {"paths": paths} if paths is not None else settings
 
-    def walk(self, x: Shape, walk: Walk) -> Shape:
+    def walk(self, x: Value, walk: Walk) -> Value:
         if not self.paths:
             raise ShapeError("needs at least one path")
-        outputs = {name: walk.path(name, layers, x) for name, layers in self.paths.items()}
+        ends = {name: walk.path(name, layers, x) for name, layers in self.paths.items()}
+        outputs = {name: end.shape for name, end in ends.items()}
         y = self._concat(outputs) if self.merge == "concat" else self._add(outputs)
-        walk.merge(self.merge, self.describe(), x, y)
-        return y
+        return walk.merge(self.merge, self.describe(), list(ends.values()), y, x=x.shape)
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         how = "stacked along the channels" if self.merge == "concat" else "added"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from pydantic import Field
 
@@ -16,36 +16,51 @@ PartParser = Callable[[Any, DocPath], list[Layer]]
 """Parses a list of layer items found at a path relative to the composite's settings, e.g. ("body",)."""
 
 
+class Value(Protocol):
+    """A value flowing through the network while the engine walks it: its shape, and (for the engine only)
+    which node made it. Composites pass values on; they read only the shape."""
+
+    @property
+    def shape(self) -> Shape: ...
+
+
 class Walk(Protocol):
     """What the engine offers a composite while walking it (rows are named under the composite's name)."""
 
-    def run(self, layers: Sequence[Layer], x: Shape, scope: str = "") -> Shape:
-        """Carry `x` through `layers`, their rows named `<composite>.<scope><layer>`; the output shape."""
+    def run(self, layers: Sequence[Layer], x: Value, scope: str = "") -> Value:
+        """Carry `x` through `layers`, their rows named `<composite>.<scope><layer>`; their output."""
         ...
 
-    def path(self, name: str, layers: Sequence[Layer], x: Shape) -> Shape:
+    def path(self, name: str, layers: Sequence[Layer], x: Value) -> Value:
         """Carry `x` through `layers` as a named path with a row of its own (`<composite>.<name>.<layer>`)."""
         ...
 
-    def part(self, layer: Layer, x: Shape) -> Shape:
-        """Measure a layer the composite builds itself (a projection shortcut); its output shape."""
+    def part(self, layer: Layer, x: Value) -> Value:
+        """Measure a layer the composite builds itself (a projection shortcut) on `x`; its output."""
         ...
 
-    def merge(self, name: str, summary: str, x: Shape, y: Shape) -> None:
-        """Record a cost-free row where parts join (an add, a concat)."""
+    def merge(
+        self, name: str, summary: str, inputs: Sequence[Value], y: Shape, x: Shape | None = None
+    ) -> Value:
+        """Where `inputs` join (an add, a concat, a plain block's activation): a cost-free row of output `y`,
+        whose input shape shown is `x` (default: the first input's)."""
         ...
 
 
 class Composite(Layer):
     """A layer whose parts are layers. Its own row in the table adds up the rows of its parts."""
 
+    keeps_input: ClassVar[bool] = True
+    """Whether its torch module holds its input until it returns (a residual adds it at the end), as the
+    memory model needs to know; a sequence lets it go after its first part."""
+
     @classmethod
     def parse_parts(cls, settings: dict[str, Any], parse: PartParser) -> dict[str, Any]:
         """Settings with every list of layer items replaced by parsed layers (the parser calls this)."""
         return settings
 
-    def walk(self, x: Shape, walk: Walk) -> Shape:
-        """Carry `x` through the parts with `walk`; the composite's output shape."""
+    def walk(self, x: Value, walk: Walk) -> Value:
+        """Carry `x` through the parts with `walk`; the composite's output."""
         raise NotImplementedError
 
     def part_lists(self) -> list[tuple[str, list[Layer]]]:
@@ -73,6 +88,7 @@ class Sequential(Composite):
 
     kind = "sequential"
     aliases = ("seq",)
+    keeps_input = False
     shorthand = "layers"
 
     layers: Layers = Field(min_length=1)
@@ -81,7 +97,7 @@ class Sequential(Composite):
     def parse_parts(cls, settings: dict[str, Any], parse: PartParser) -> dict[str, Any]:
         return parse_list_setting(settings, "layers", parse)
 
-    def walk(self, x: Shape, walk: Walk) -> Shape:
+    def walk(self, x: Value, walk: Walk) -> Value:
         return walk.run(self.layers, x)
 
     def part_lists(self) -> list[tuple[str, list[Layer]]]:

@@ -9,7 +9,7 @@ from pydantic import Field, Strict, WithJsonSchema
 from archcalc.errors import ShapeError
 from archcalc.layers.activation import Act
 from archcalc.layers.base import LAYERS_SCHEMA, Layer, Layers, PositiveInt, PositivePair, Window, register
-from archcalc.layers.composite import Composite, PartParser, Walk, parse_list_setting
+from archcalc.layers.composite import Composite, PartParser, Value, Walk, parse_list_setting
 from archcalc.layers.conv import Conv
 from archcalc.layers.dense import Dense
 from archcalc.layers.kit import Module, TorchKit
@@ -81,26 +81,22 @@ class Residual(Composite):
         shortcut = [("shortcut.", self.shortcut)] if isinstance(self.shortcut, list) else []
         return [("", self.body), *shortcut]
 
-    def walk(self, x: Shape, walk: Walk) -> Shape:
+    def walk(self, x: Value, walk: Walk) -> Value:
         z = walk.run(self.body, x)
         if self.plain:
             if self.act:
-                walk.merge("act", f"{self.act.describe()} (plain: no shortcut)", z, z)
+                return walk.merge("act", f"{self.act.describe()} (plain: no shortcut)", [z], z.shape)
             return z
         if isinstance(self.shortcut, list):
-            self._check_custom(walk.path("shortcut", self.shortcut, x), z)
+            shortcut = walk.path("shortcut", self.shortcut, x)
+            self._check_custom(shortcut.shape, z.shape)
             mode = "custom shortcut"
         else:
-            mode = self._fixed_shortcut(x, z, walk)
-        walk.merge("add", f"{mode}" + (f", {self.act.describe()}" if self.act else ""), z, z)
-        return z
-
-    def _fixed_shortcut(self, x: Shape, z: Shape, walk: Walk) -> str:
-        """Measure the shortcut the mode calls for; the mode used (`auto` resolved)."""
-        mode, shortcut = self._shortcut_layer(x, z)
-        if shortcut is not None:
-            walk.part(shortcut, x)
-        return mode
+            mode, layer = self._shortcut_layer(x.shape, z.shape)
+            shortcut = x if layer is None else walk.part(layer, x)  # the identity adds the input itself
+        return walk.merge(
+            "add", mode + (f", {self.act.describe()}" if self.act else ""), [z, shortcut], z.shape
+        )
 
     def _shortcut_layer(self, x: Shape, z: Shape) -> tuple[str, Layer | None]:
         """The fixed shortcut's mode (`auto` resolved) and its layer (None for the identity)."""

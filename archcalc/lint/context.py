@@ -18,12 +18,13 @@ from archcalc.spec.model import Spec
 class Context:
     spec: Spec
     report: Report
-    all_layers: dict[str, Layer]
 
     @cached_property
     def layers(self) -> dict[str, Layer]:
         """The layers written in the spec (or its blocks) by row name; those archcalc added are left out."""
-        return {name: layer for name, layer in self.all_layers.items() if not layer.implicit}
+        assert self.report.graph is not None
+        return {node.name: node.layer for node in self.report.graph
+                if node.layer is not None and not node.layer.implicit}  # fmt: skip
 
     @cached_property
     def rows(self) -> dict[str, LayerRow]:

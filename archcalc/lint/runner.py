@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archcalc.engine import walk
+from archcalc.engine import analyze
 from archcalc.errors import Diagnostic, Problem, SpecError
 from archcalc.lint.config import BUDGETS, ConfigError, LintConfig
 from archcalc.lint.context import Context
@@ -90,13 +90,13 @@ def _diagnostics(text: str, display: str, config: LintConfig) -> list[Diagnostic
         data, source = load_text(text, display)
         spec = parse_spec(data, source)
         spec_config = config.merged(spec.lint, "lint") if spec.lint else config
-        report, layers = walk(spec)
+        report = analyze(spec)
     except SpecError as exc:
         return exc.diagnostics
     except ConfigError as exc:
         return [source.diagnostic(Problem(str(exc), ("lint",), code="AC012"))]
     problems = [problem for code, rule in RULES.items() if rule.check and spec_config.enabled(code)
-                for problem in rule.check(Context(spec, report, layers))]  # fmt: skip
+                for problem in rule.check(Context(spec, report))]  # fmt: skip
     problems += _budgets(report.totals.to_dict(), spec_config)
     return [source.diagnostic(problem) for problem in problems if spec_config.enabled(problem.code)]
 

@@ -11,7 +11,7 @@ from tests.paths import SPECS
 
 
 def fields_of(spec):
-    return {name: field.describe() for name, field in receptive_fields(spec, analyze(spec)).items()}
+    return {name: field.describe() for name, field in receptive_fields(analyze(spec)).items()}
 
 
 def test_vgg16_last_conv_sees_196_pixels_and_its_last_pool_212():

@@ -55,8 +55,10 @@ def test_json_contract():
         "pooled_inputs",
         "depth",
         "container",
+        "inputs",
     }
     assert document["layers"][0]["output"] == [28, 28, 6]
+    assert [row["inputs"] for row in document["layers"][:3]] == [["input"], ["conv1"], ["pool1"]]
     assert document["totals"] == {
         "params": 61_706,
         "trainable_params": 61_706,
