@@ -62,6 +62,10 @@ class Branches(Composite):
         paths = f"{len(self.paths)} paths ({', '.join(self.paths)})"
         return [f"{paths} from {format_shape(x)}, {how}: {format_shape(y)}"]
 
+    def own_rows(self) -> int:
+        """The merge and a row per path."""
+        return 1 + len(self.paths)
+
     def part_lists(self) -> list[tuple[str, list[Layer]]]:
         return [(f"{name}.", layers) for name, layers in self.paths.items()]
 

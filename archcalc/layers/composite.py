@@ -63,6 +63,11 @@ class Composite(Layer):
         """Carry `x` through the parts with `walk`; the composite's output."""
         raise NotImplementedError
 
+    def own_rows(self) -> int:
+        """The rows it adds beside its parts' (its merge, its paths, a shortcut archcalc adds), at least:
+        what the parser counts against the layer limit before any shape is known."""
+        return 0
+
     def part_lists(self) -> list[tuple[str, list[Layer]]]:
         """The lists of layers written inside this one, each in order and with the scope its rows are named
         in (`shortcut.`, a path's `name.`); every list takes the composite's input."""

@@ -77,6 +77,12 @@ class Residual(Composite):
     def parse_parts(cls, settings: dict[str, Any], parse: PartParser) -> dict[str, Any]:
         return parse_list_setting(parse_list_setting(settings, "body", parse), "shortcut", parse)
 
+    def own_rows(self) -> int:
+        """The add (or a plain block's activation); a custom shortcut's path; a projection or zero padding."""
+        if self.plain:
+            return 1 if self.act else 0
+        return 1 + (isinstance(self.shortcut, list) or self.shortcut in ("projection", "zero_pad"))
+
     def part_lists(self) -> list[tuple[str, list[Layer]]]:
         shortcut = [("shortcut.", self.shortcut)] if isinstance(self.shortcut, list) else []
         return [("", self.body), *shortcut]

@@ -48,12 +48,14 @@ class _Exhausted(Exception):
 
 
 def expanded_rows(layer: Layer) -> int:
-    """The layers `layer` stands for once expanded: itself and every part of every composite within it."""
+    """The rows `layer` stands for once expanded: itself, and for every composite within it its parts and
+    the rows it adds (merges, paths, shortcuts)."""
     total, pending = 0, [layer]
     while pending:
         item = pending.pop()
         total += 1
         if isinstance(item, Composite):
+            total += item.own_rows()
             pending.extend(part for _, parts in item.part_lists() for part in parts)
     return total
 
@@ -144,7 +146,7 @@ class LayerParser:
             arguments = [name for name in scope.env if name != "i"]
             problems = translate(exc, layer_class, where, _subject(kind, settings), arguments)
             raise self._reject(problems, scope) from None
-        self._grow(1, path, scope)
+        self._grow(1 + (layer.own_rows() if isinstance(layer, Composite) else 0), path, scope)
         return layer.located(path, scope.via)
 
     def _grow(self, rows: int, path: DocPath, scope: Scope) -> None:

@@ -32,7 +32,7 @@ def test_blocks_that_double_forty_times_are_refused_before_parsing():
         spec_from(doubling(40))
     assert messages(error)[-1].endswith(
         "the spec expands to at least 1,099,511,627,776 layers once blocks and `repeat:` are expanded, "
-        "more than the limit of 200,000; raise it with `archcalc --limit layers=N`"
+        "more than the limit of 120,000; raise it with `archcalc --limit layers=N`"
     )
 
 
@@ -41,7 +41,7 @@ def test_a_repeat_given_by_an_argument_is_refused_when_its_count_is_known():
     with pytest.raises(SpecError) as error:
         parse_spec_text(text, "r.yaml")
     assert messages(error) == [
-        "r.yaml:7:19: the spec expands to more than 200,000 layers once blocks and `repeat:` are expanded; "
+        "r.yaml:7:19: the spec expands to more than 120,000 layers once blocks and `repeat:` are expanded; "
         "raise the limit with `archcalc --limit layers=N` (in block 'outer' used at 9:5)"
     ]
 
