@@ -10,17 +10,20 @@ residual's add, an Inception module's concat) the largest field among the inputs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from archcalc.layers.base import Window
 from archcalc.report import Report
 
-Extent = int | None  # None: the whole input
+Rational = int | Fraction
+"""Exact: after upsampling, neighbouring outputs are a fraction of an input pixel apart (no floats)."""
+Extent = Rational | None  # None: the whole input
 
 
 @dataclass(frozen=True)
 class Field:
     size: tuple[Extent, Extent]
-    jump: tuple[int, int]
+    jump: tuple[Rational, Rational]
 
     def through(self, window: Window) -> Field:
         if window is None:

@@ -111,6 +111,18 @@ class ZeroPad(nn.Module):
         return nn.functional.pad(x, (0, self.size - x.shape[1]))
 
 
+class Crop(nn.Module):
+    """Keeps a window of the plane: rows top…top + height − 1, columns left…left + width − 1."""
+
+    def __init__(self, box: tuple[int, int, int, int]) -> None:
+        super().__init__()
+        self.box = box
+
+    def forward(self, x: Any) -> Any:
+        top, height, left, width = self.box
+        return x[:, :, top : top + height, left : left + width]
+
+
 class Kit:
     """The TorchKit handed to Layer.to_torch: the engine's node of the layer being built, whose parts give
     each part its shapes."""
@@ -148,6 +160,9 @@ class Kit:
 
     def zero_pad(self, size: int, stride: Pair) -> Any:
         return ZeroPad(size, stride)
+
+    def crop(self, box: tuple[int, int, int, int]) -> Any:
+        return Crop(box)
 
 
 def build(spec: Spec, report: Report | None = None) -> Any:

@@ -1,9 +1,22 @@
 """Every layer kind, one class each; importing this package fills LAYER_KINDS."""
 
-from archcalc.layers import activation, branches, composite, conv, dense, misc, norm, pool, residual
+from archcalc.layers import (
+    activation,
+    borders,
+    branches,
+    composite,
+    conv,
+    dense,
+    misc,
+    norm,
+    pool,
+    residual,
+    transpose,
+    upsample,
+)
 from archcalc.layers.base import LAYER_KINDS, Layer, register
 
 __all__ = [
-    "LAYER_KINDS", "Layer", "activation", "branches", "composite", "conv", "dense", "misc", "norm", "pool",
-    "register", "residual",
+    "LAYER_KINDS", "Layer", "activation", "borders", "branches", "composite", "conv", "dense", "misc", "norm",
+    "pool", "register", "residual", "transpose", "upsample",
 ]  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
 from pydantic import (
@@ -45,7 +46,8 @@ def _is_whole(value: Any) -> bool:
 
 
 WHOLE: Literal["whole"] = "whole"
-Window = tuple[tuple[int, int], tuple[int, int]] | Literal["whole"] | None
+Window = tuple[tuple[int, int], tuple[int | Fraction, int | Fraction]] | Literal["whole"] | None
+"""(effective kernel, stride) per axis; a stride below 1 (a Fraction) for layers that upsample."""
 
 PAIR_SCHEMA = {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}, "minItems": 2,
                                                  "maxItems": 2}]}  # fmt: skip

@@ -42,6 +42,21 @@ EXAMPLES = {
         117_600,
     ),
     "zero_pad": ("zero_pad: {size: 128, stride: 2}", (56, 56, 64), (28, 28, 128), 0, 0),
+    # YOLOv3's 2× nearest upsampling of its 13×13 map
+    "upsample": ("upsample: 2", (13, 13, 256), (26, 26, 256), 0, 0),
+    # U-Net's last up-convolution: (28 − 1)·2 − 0 + 1·(2 − 1) + 0 + 1 = 56; 2·2·1024·512 weights + 512 biases;
+    # 28·28·1024 input positions × 2·2·512 taps each
+    "conv_transpose": (
+        "conv_transpose: {filters: 512, kernel: 2, stride: 2}",
+        (28, 28, 1024),
+        (56, 56, 512),
+        2 * 2 * 1024 * 512 + 512,
+        28 * 28 * 1024 * 2 * 2 * 512,
+    ),
+    # U-Net's skip map: 64×64 cropped to the centre 56×56 (rows 4…59)
+    "crop": ("crop: [56, 56]", (64, 64, 512), (56, 56, 512), 0, 0),
+    # 1 row above and below, 2 columns left and right: 1 + 8 + 1 = 10, 2 + 8 + 2 = 12
+    "pad": ("pad: {padding: [1, 2], mode: reflect}", (8, 8, 3), (10, 12, 3), 0, 0),
 }
 
 
