@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
-from archcalc.errors import Problem, ShapeError
+from archcalc.errors import Problem, ShapeError, suggest
 from archcalc.graph import Graph, Node
 from archcalc.layers import Layer
 from archcalc.layers.composite import Composite, Value
+from archcalc.layers.merge import Merge
 from archcalc.report import Costs, LayerRow, Report, Totals
 from archcalc.shapes import Shape, format_shape, numel
 from archcalc.spec.model import Spec
 from archcalc.spec.positions import SourceMap
+
+T = TypeVar("T")
 
 
 def analyze(spec: Spec, input_shape: Shape | None = None) -> Report:
@@ -44,13 +47,15 @@ class _Place:
     parent: Node
     depth: int
     frozen: bool
+    routes: bool = True
+    """Whether layers here may read earlier layers by name (`from:`): the top level and sequences."""
 
     def name(self, name: str) -> str:
         """The full name of a row called `name` here (`layer3.2.` + `conv1`)."""
         return f"{self.parent.name}.{name}" if self.parent.name else name
 
-    def inside(self, node: Node, frozen: bool = False) -> _Place:
-        return _Place(node, self.depth + 1, self.frozen or frozen)
+    def inside(self, node: Node, frozen: bool = False, routes: bool = False) -> _Place:
+        return _Place(node, self.depth + 1, self.frozen or frozen, routes)
 
 
 @dataclass(frozen=True)
@@ -61,9 +66,11 @@ class _Value:
     node: Node
 
 
-def measure(layer: Layer, x: Shape, name: str | None = None, depth: int = 0) -> LayerRow:
-    """Apply one (non-composite) layer's rules to input shape `x`."""
-    y = layer.output_shape(x)
+def measure(
+    layer: Layer, x: Shape, name: str | None = None, depth: int = 0, others: Sequence[Shape] = ()
+) -> LayerRow:
+    """Apply one (non-composite) layer's rules to input shape `x` (and, for a merge, its `others`)."""
+    y = layer.merged_shape([x, *others]) if isinstance(layer, Merge) else layer.output_shape(x)
     if any(d <= 0 for d in y):
         raise ShapeError(f"its output {format_shape(y)} is empty", "AC102")
     params = layer.param_count(x)
@@ -107,27 +114,37 @@ class _Walker:
         return Graph(self.input, self.root, self.nodes, self.order)
 
     def run(self, layers: Sequence[Layer], x: _Value, place: _Place, scope: str = "") -> _Value:
-        """Carry `x` through `layers` in a row, as the list `scope` of the container being filled."""
+        """Carry `x` through `layers` in a row, as the list `scope` of the container being filled; a layer
+        with `from:` reads earlier layers of the list instead of the one before."""
         listed = place.parent.lists.setdefault(scope, [])
+        earlier = _Earlier(x, place.routes)
         for layer in layers:
-            x = self.visit(layer, x, place, place.name(f"{scope}{layer.name or layer.kind}"))
+            name = place.name(f"{scope}{layer.name or layer.kind}")
+            inputs = self._located(layer, name, lambda: earlier.inputs(layer, x))  # noqa: B023 (called now)
+            x = self.visit(layer, inputs, place, name)
+            earlier.add(str(layer.name), x)
             listed.append(x.node)
         return x
 
-    def visit(self, layer: Layer, x: _Value, place: _Place, name: str) -> _Value:
+    def visit(self, layer: Layer, inputs: _Value | list[_Value], place: _Place, name: str) -> _Value:
+        given = inputs if isinstance(inputs, list) else [inputs]
+        if isinstance(layer, Composite):
+            return self._composite(layer, given[0], place, name)
+        row = self._located(layer, name, lambda: _measure_all(layer, given, name, place.depth))
+        frozen = replace(row, trainable_params=0) if place.frozen else row
+        node = self.add(Node(frozen, "layer", layer, place.parent, [x.node for x in given]), computes=True)
+        return _Value(row.output, node)
+
+    def _located(self, layer: Layer, name: str, compute: Callable[[], T]) -> T:
+        """`compute()`, with a ShapeError turned into a SpecError at the layer in the spec's file."""
         try:
-            if isinstance(layer, Composite):
-                return self._composite(layer, x, place, name)
-            row = measure(layer, x.shape, name, place.depth)
+            return compute()
         except ShapeError as exc:
             where = f" (input {format_shape(self.input_shape)})" if self.input_shape else ""
             problem = Problem(
                 f"{layer.kind} '{name}': {exc}{where}", layer.source_path, via=layer.via, code=exc.code
             )
             raise self.source.error([problem]) from None
-        frozen = replace(row, trainable_params=0) if place.frozen else row
-        node = self.add(Node(frozen, "layer", layer, place.parent, [x.node]), computes=True)
-        return _Value(row.output, node)
 
     def add(self, node: Node, computes: bool = False) -> Node:
         """Put `node` in its container and the table (and, for a layer or a merge, the running order)."""
@@ -141,8 +158,9 @@ class _Walker:
     def _composite(self, layer: Composite, x: _Value, place: _Place, name: str) -> _Value:
         head = LayerRow(name, layer.kind, layer.summary(), x.shape, x.shape, depth=place.depth)
         node = self.add(Node(head, "composite", layer, place.parent, [x.node]))
-        inner = place.inside(node, frozen=not layer.trainable)
-        return self.contain(node, lambda: layer.walk(x, _Scope(self, inner)))
+        inner = place.inside(node, frozen=not layer.trainable, routes=layer.routes)
+        walk = lambda: layer.walk(x, _Scope(self, inner))  # noqa: E731
+        return self.contain(node, lambda: self._located(layer, name, walk))
 
     def contain(self, node: Node, walk: Callable[[], Value]) -> _Value:
         """Run `walk` inside container `node`, then complete its row with its output and its parts' sums."""
@@ -189,3 +207,48 @@ class _Scope:
 def _value(x: Value) -> _Value:
     assert isinstance(x, _Value)
     return x
+
+
+def _measure_all(layer: Layer, inputs: list[_Value], name: str, depth: int) -> LayerRow:
+    if len(inputs) > 1 and not isinstance(layer, Merge):
+        raise ShapeError(
+            f"takes one input, not {len(inputs)}; join them first with concat, add or mul", "AC106"
+        )
+    return measure(layer, inputs[0].shape, name, depth, [x.shape for x in inputs[1:]])
+
+
+class _Earlier:
+    """The layers a list has walked so far, for `from:`: by name, or by relative index (-1 the one before,
+    the list's own input when there is none)."""
+
+    def __init__(self, start: _Value, routes: bool) -> None:
+        self.start, self.routes = start, routes
+        self.named: list[tuple[str, _Value]] = []
+
+    def add(self, name: str, value: _Value) -> None:
+        self.named.append((name, value))
+
+    def inputs(self, layer: Layer, previous: _Value) -> _Value | list[_Value]:
+        if not layer.sources:
+            return previous
+        if not self.routes:
+            raise ShapeError("`from:` reads earlier layers of the top-level list or of a sequence, not of "
+                             "a residual body or a branch path (give those a sequence of their own)",
+                             "AC106")  # fmt: skip
+        return [self._one(source) for source in layer.sources]
+
+    def _one(self, source: str | int) -> _Value:
+        if isinstance(source, int):
+            back = -source
+            if back > len(self.named) + 1:
+                raise ShapeError(f"from: {source} reaches before the start of its list ({len(self.named)} "
+                                 "earlier layers)", "AC106")  # fmt: skip
+            return self.named[-back][1] if back <= len(self.named) else self.start
+        found = [value for name, value in self.named if name == source]
+        if not found:
+            names = [name for name, _ in self.named]
+            known = ", ".join(names[-8:]) or "none"
+            raise ShapeError(f"from: no earlier layer '{source}' in this list{suggest(source, names)} "
+                             f"(earlier layers: {known}; a name must come before the layer that reads it)",
+                             "AC106")  # fmt: skip
+        return found[-1]

@@ -10,6 +10,43 @@ from archcalc.engine import analyze
 from archcalc.spec.model import load_spec
 from tests.paths import SPECS
 
+
+def unet(size: int, classes: int, valid: bool, in_channels: int, batch_norm: bool) -> tuple:
+    """U-Net's figures from its architecture, level by level (Ronneberger et al. 2015; the padded variant):
+    two 3×3 convs per level (valid: each takes 2 pixels off; padded: none), 2×2 pools, 2×2 stride-2
+    up-convolutions with bias halving the channels, concat with the encoder's map, a 1×1 conv with bias."""
+    shrink = 2 if valid else 0
+    params = macs = bias_adds = upconv_macs = 0
+    widths, n, c = [64, 128, 256, 512, 1024], size, in_channels
+
+    def conv(c_in: int, c_out: int, n_out: int, k: int = 3, bias: bool = not batch_norm) -> None:
+        nonlocal params, macs, bias_adds
+        params += k * k * c_in * c_out + (c_out if bias else 2 * c_out)
+        macs += n_out * n_out * c_out * k * k * c_in
+        bias_adds += n_out * n_out * c_out if bias else 0
+
+    for level, width in enumerate(widths):
+        n -= shrink
+        conv(c, width, n)
+        n -= shrink
+        conv(width, width, n)
+        c = width
+        if level < 4:
+            n //= 2
+    for width in reversed(widths[:4]):
+        n, c_in = 2 * n, c  # the up-convolution: c → c/2 = width, with bias
+        params += 2 * 2 * c_in * width + width
+        upconv_macs += (n // 2) * (n // 2) * c_in * 2 * 2 * width
+        bias_adds += n * n * width
+        n -= shrink
+        conv(2 * width, width, n)
+        n -= shrink
+        conv(width, width, n)
+        c = width
+    conv(64, classes, n, k=1, bias=True)
+    return (size, size, in_channels), (n, n, classes), params, macs + upconv_macs, bias_adds
+
+
 # stem: (input, output, params, MACs, bias adds)
 REFERENCE = {
     "lenet5": ((32, 32, 1), (10,), 61_706, 416_520, 6_518),
@@ -53,7 +90,27 @@ REFERENCE = {
     "conv1x1": ((28, 28, 192), (28, 28, 32), 6_176, 4_816_896, 25_088),
     "ws-projection": ((128,), (256,), 131_584, 131_072, 512),
     "ws-zero-pad": ((128,), (256,), 131_584 - 256 * 128, 131_072 - 256 * 128, 512),
+    "unet": unet(572, classes=2, valid=True, in_channels=1, batch_norm=False),
+    "unet-same": unet(256, classes=1, valid=False, in_channels=3, batch_norm=True),
 }
+
+
+def test_unet_figures_are_the_published_ones():
+    # the issue's figures (Ronneberger et al.; milesial/Pytorch-UNet), reproduced by the derivation above
+    assert unet(572, 2, True, 1, False)[2:4] == (31_030_658, 150_428_424_448)
+    assert unet(256, 1, False, 3, True)[2:4] == (31_037_633, 48_167_387_136)
+
+
+def test_unet_levels_and_up_convolutions():
+    rows = analyze(load_spec(SPECS / "unet.yaml")).rows
+    top = {row.name: row.output[0] for row in rows if row.depth == 0}
+    assert [top[name] for name in ("enc1", "enc2", "enc3", "enc4", "bottom")] == [568, 280, 136, 64, 28]
+    assert [top[name] for name in ("dec4", "dec3", "dec2", "dec1")] == [52, 100, 196, 388]
+    # up-convolutions: 28²·1024·4·512 + 52²·512·4·256 + 100²·256·4·128 + 196²·128·4·64
+    assert sum(row.macs for row in rows if row.kind == "conv_transpose") == 5_631_377_408
+    same = analyze(load_spec(SPECS / "unet-same.yaml")).rows
+    # 16²·1024·4·512 + 32²·512·4·256 + 64²·256·4·128 + 128²·128·4·64 = 4·2²⁹
+    assert sum(row.macs for row in same if row.kind == "conv_transpose") == 2_147_483_648
 
 
 def spec_stems() -> list[str]:

@@ -27,6 +27,33 @@ class Model(nn.Sequential):
     """A spec built for torch: its top-level layers in order, each under its table name."""
 
 
+class Flow(nn.Module):
+    """Layers in order where some read earlier ones (`from:`): each takes the outputs its wiring names (-1:
+    the flow's own input), and a value is let go after its last reader, as torch.fx's graph module does."""
+
+    def __init__(self, parts: list[tuple[str, Any]], wiring: list[tuple[int, ...]]) -> None:
+        super().__init__()
+        for name, module in parts:
+            self.add_module(name, module)
+        last = {source: index for index, reads in enumerate(wiring) for source in reads}
+        self.steps = tuple(
+            (module, reads, [source for source in reads if last[source] == index])
+            for index, ((_, module), reads) in enumerate(zip(parts, wiring, strict=True))
+        )
+
+    def forward(self, x: Any) -> Any:
+        values = {-1: x}
+        for index, (module, reads, done) in enumerate(self.steps):
+            values[index] = module(*(values[source] for source in reads))
+            for source in done:
+                del values[source]
+        return values[len(self.steps) - 1]
+
+
+class FlowModel(Flow):
+    """A spec whose top level reads earlier layers by name, built for torch."""
+
+
 class Fused(nn.Module):
     """A conv or dense layer, then its fused batch norm and activation (children conv|linear, bn, act)."""
 
@@ -53,7 +80,14 @@ class Merge(nn.Module):
         self.act = act
 
     def forward(self, *inputs: Any) -> Any:
-        y = torch.cat(inputs, dim=1) if self.how == "concat" else sum(inputs[1:], inputs[0])
+        if self.how == "concat":
+            y = torch.cat(inputs, dim=1)
+        elif self.how == "mul":
+            y = inputs[0]
+            for other in inputs[1:]:
+                y = y * other
+        else:
+            y = sum(inputs[1:], inputs[0])
         return y if self.act is None else self.act(y)
 
 
@@ -134,11 +168,19 @@ class Kit:
 
     def parts(self, layers: Sequence[Layer], scope: str = "") -> list[tuple[str, Any]]:
         """`layers` built in torch: the list `scope` of this node (a named path's: the path's own list)."""
-        nodes = self.node.lists[scope] if not scope else self.node.lists[scope][0].lists[""]
         return [
             (str(layer.name), layer.to_torch(node.row.input, node.row.output, Kit(node)))
-            for layer, node in zip(layers, nodes, strict=True)
+            for layer, node in zip(layers, self._list(scope), strict=True)
         ]
+
+    def _list(self, scope: str) -> list[Node]:
+        return self.node.lists[scope] if not scope else self.node.lists[scope][0].lists[""]
+
+    def wiring(self, scope: str = "") -> list[tuple[int, ...]]:
+        """For each node of the list `scope`, the positions of the ones it reads (-1: the list's input)."""
+        nodes = self._list(scope)
+        position = {node: index for index, node in enumerate(nodes)}
+        return [tuple(position.get(source, -1) for source in node.inputs) for node in nodes]
 
     def activation(self, act: Act, inplace: bool = False) -> Any:
         return act.module(nn, inplace)
@@ -148,8 +190,12 @@ class Kit:
             return core
         return Fused(core, bn, act and self.activation(act, inplace=True))
 
-    def sequence(self, parts: list[tuple[str, Any]]) -> Any:
-        return nn.Sequential(OrderedDict(parts))
+    def sequence(self, parts: list[tuple[str, Any]], scope: str = "") -> Any:
+        """nn.Sequential for a chain; a Flow where a layer reads an earlier one by name (`from:`)."""
+        wiring = self.wiring(scope)
+        if wiring == [(index - 1,) for index in range(len(wiring))]:
+            return nn.Sequential(OrderedDict(parts))
+        return Flow(parts, wiring)
 
     def residual(self, body: list[tuple[str, Any]], shortcut: Any | None, act: Act | None, add: bool) -> Any:
         return Residual(body, shortcut, act and self.activation(act, inplace=add), add)
@@ -164,13 +210,20 @@ class Kit:
     def crop(self, box: tuple[int, int, int, int]) -> Any:
         return Crop(box)
 
+    def merge(self, how: str) -> Any:
+        return Merge(how, None)
+
 
 def build(spec: Spec, report: Report | None = None) -> Any:
     """The spec as a Model; `report` is the engine's analysis of it at the input it will run with
     (by default, the spec's own)."""
     graph = (report or analyze(spec)).graph
     assert graph is not None
-    return Model(OrderedDict(Kit(graph.root).parts(spec.layers)))
+    kit = Kit(graph.root)
+    parts, wiring = kit.parts(spec.layers), kit.wiring()
+    if wiring == [(index - 1,) for index in range(len(wiring))]:
+        return Model(OrderedDict(parts))
+    return FlowModel(parts, wiring)
 
 
 def nchw(shape: Shape, batch: int = 1) -> tuple[int, ...]:

@@ -7,6 +7,7 @@ from archcalc.layers import (
     composite,
     conv,
     dense,
+    merge,
     misc,
     norm,
     pool,
@@ -17,6 +18,6 @@ from archcalc.layers import (
 from archcalc.layers.base import LAYER_KINDS, Layer, register
 
 __all__ = [
-    "LAYER_KINDS", "Layer", "activation", "borders", "branches", "composite", "conv", "dense", "misc", "norm",
-    "pool", "register", "residual", "transpose", "upsample",
+    "LAYER_KINDS", "Layer", "activation", "borders", "branches", "composite", "conv", "dense", "merge",
+    "misc", "norm", "pool", "register", "residual", "transpose", "upsample",
 ]  # fmt: skip

@@ -52,6 +52,24 @@ Window = tuple[tuple[int, int], tuple[int | Fraction, int | Fraction]] | Literal
 PAIR_SCHEMA = {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}, "minItems": 2,
                                                  "maxItems": 2}]}  # fmt: skip
 """How a pair is written in YAML (for `archcalc schema`): 3, or [3, 5]."""
+
+
+def _references(value: Any) -> Any:
+    """`from: conv3`, `from: -2` or `from: [-1, conv3]` → a tuple of names and negative indices."""
+    if value is None:
+        return None
+    items = value if isinstance(value, list | tuple) else [value]
+    for item in items:
+        whole = isinstance(item, int) and not isinstance(item, bool)
+        if not ((isinstance(item, str) and item) or (whole and item < 0)):
+            raise ValueError(f"expected layer names or negative indices (-1: the layer before), got {item!r}")
+    if not items:
+        raise ValueError("expected at least one layer name or negative index")
+    return tuple(items)
+
+
+NAME_OR_INDEX = {"type": ["string", "integer"]}
+REFERENCES_SCHEMA = {"anyOf": [NAME_OR_INDEX, {"type": "array", "items": NAME_OR_INDEX}]}
 LAYERS_SCHEMA = {"x-archcalc": "layers"}
 """A list of layers, wherever one nests: archcalc.spec.schema turns this mark into a reference."""
 
@@ -77,6 +95,11 @@ class Layer(BaseModel):
 
     name: Annotated[str, Strict(), Field(min_length=1)] | None = None
     trainable: Annotated[bool, Strict()] = True
+    sources: Annotated[
+        tuple[str | int, ...] | None, BeforeValidator(_references), WithJsonSchema(REFERENCES_SCHEMA)
+    ] = Field(default=None, alias="from")
+    """`from:` where its input comes from, when not the layer before: earlier layers of the same list by
+    name, or by relative index (-1 the layer before, -2 the one before that); several for a merge."""
 
     _source_path: DocPath = PrivateAttr(default=())
     _via: Via = PrivateAttr(default=())

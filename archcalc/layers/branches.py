@@ -70,7 +70,10 @@ class Branches(Composite):
         return [(f"{name}.", layers) for name, layers in self.paths.items()]
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
-        paths = {name: kit.sequence(kit.parts(layers, f"{name}.")) for name, layers in self.paths.items()}
+        paths = {
+            name: kit.sequence(kit.parts(layers, f"{name}."), f"{name}.")
+            for name, layers in self.paths.items()
+        }
         return kit.branches(paths, self.merge, self.act)
 
     @staticmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Strict
+from pydantic import Strict, model_validator
 
 from archcalc.layers.activation import Act
 from archcalc.layers.base import Layer
@@ -22,6 +22,12 @@ class Fused(Layer):
     bias: Annotated[bool, Strict()] | None = None
     bn: Annotated[bool, Strict()] = False
     act: Act | None = None
+
+    @model_validator(mode="after")
+    def _fused_act_reads_its_layer(self) -> Fused:
+        if self.act is not None and self.act.sources is not None:
+            raise ValueError("a fused activation reads the layer it is fused to: give `from:` to the layer")
+        return self
 
     @property
     def has_bias(self) -> bool:

@@ -32,7 +32,9 @@ class TorchKit(Protocol):
         """`core`, or core → batch norm → activation as one module with children core, bn, act."""
         ...
 
-    def sequence(self, parts: list[tuple[str, Module]]) -> Module: ...
+    def sequence(self, parts: list[tuple[str, Module]], scope: str = "") -> Module:
+        """The parts of the list `scope` in order (wired as the engine's graph says, for `from:`)."""
+        ...
 
     def residual(
         self, body: list[tuple[str, Module]], shortcut: Module | None, act: Act | None, add: bool
@@ -43,6 +45,10 @@ class TorchKit(Protocol):
     def branches(self, paths: Mapping[str, Module], merge: str, act: Act | None) -> Module: ...
 
     def zero_pad(self, size: int, stride: Pair) -> Module: ...
+
+    def merge(self, how: str) -> Module:
+        """Joins its inputs: `concat` (channels), `add` or `mul` (elementwise, broadcasting 1×1×nC)."""
+        ...
 
     def crop(self, box: tuple[int, int, int, int]) -> Module:
         """Keeps rows top…top + height − 1 and columns left…left + width − 1 of the plane; the box is

@@ -128,7 +128,9 @@ class Residual(Composite):
         if self.plain:
             return kit.residual(body, None, self.act, add=False)
         if isinstance(self.shortcut, list):
-            return kit.residual(body, kit.sequence(kit.parts(self.shortcut, "shortcut.")), self.act, add=True)
+            return kit.residual(
+                body, kit.sequence(kit.parts(self.shortcut, "shortcut."), "shortcut."), self.act, add=True
+            )
         shortcut = self._shortcut_layer(x, y)[1]
         return kit.residual(body, shortcut and shortcut.to_torch(x, y, kit), self.act, add=True)
 

@@ -80,6 +80,7 @@ for _code, _name, _why in [
     ("AC103", "residual-mismatch", "the shortcut and the body of a residual block end in different shapes"),
     ("AC104", "merge-mismatch", "branches whose outputs cannot be concatenated or added"),
     ("AC105", "groups-mismatch", "groups that do not divide the channels"),
+    ("AC106", "bad-from", "a `from:` naming no earlier layer, or several inputs to a layer that takes one"),
     ("AC401", "params-budget", "more parameters than the budget allows"),
     ("AC402", "macs-budget", "more MACs than the budget allows"),
     ("AC403", "activations-budget", "more activations than the budget allows"),

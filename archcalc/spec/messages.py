@@ -52,10 +52,14 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def settings_of(model: type[BaseModel]) -> list[str]:
-    """The model's field names, its own first and then those it inherits (conv's before every layer's)."""
+    """The model's settings as a spec writes them (`from`, not `sources`), its own first and then those it
+    inherits (conv's before every layer's)."""
     ordered: list[str] = []
+    fields = model.model_fields
     for cls in model.__mro__:
-        ordered += [name for name in getattr(cls, "__annotations__", {}) if name in model.model_fields]
+        ordered += [
+            fields[name].alias or name for name in getattr(cls, "__annotations__", {}) if name in fields
+        ]
     return list(dict.fromkeys(ordered))
 
 

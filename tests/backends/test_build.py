@@ -119,3 +119,15 @@ def test_every_activation_name_has_its_torch_module():
         assert type(module).__name__ == TORCH_CLASSES[fn]
         assert module(torch.ones(1, 2, 3, 3)).shape == (1, 2, 3, 3)
     assert Act(fn="leaky_relu", slope=0.1).module(torch.nn).negative_slope == 0.1
+
+
+def test_a_spec_that_reads_earlier_layers_by_name_runs_as_a_flow_in_torch():
+    from tests.layers.test_merge import ROUTE
+
+    spec = spec_from(ROUTE)
+    report = analyze(spec)
+    model = build(spec, report).eval()
+    assert type(model).__name__ == "FlowModel"
+    assert hwc(model(torch.zeros(nchw(report.input))).shape) == report.output
+    # module names are the table's names, as for a chain
+    assert {name for name, _ in model.named_children()} == {row.name for row in report.rows if row.depth == 0}

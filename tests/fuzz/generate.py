@@ -61,7 +61,9 @@ class SpecGenerator:
         kinds: list[Callable[[Shape, int], str]] = [self._act, self._dropout, self._identity, self._batchnorm]
         if len(shape) == 3:
             kinds += [self._conv, self._conv, self._pool, self._global_pool, self._adaptive_pool, self._flatten,
-                      self._lrn, self._zero_pad]  # fmt: skip
+                      self._lrn, self._zero_pad, self._upsample, self._conv_transpose, self._crop, self._pad]  # fmt: skip
+            if depth == 0:
+                kinds += [self._merge, self._merge]
             if depth < 2:
                 kinds += [self._residual, self._branches, self._sequential, self._block]
         else:
@@ -108,6 +110,35 @@ class SpecGenerator:
         if op == "avg" and rng.random() < 0.3:
             settings.append("count_include_pad: false")
         return f"pool: {{{', '.join(settings)}}}"
+
+    def _upsample(self, shape: Shape, depth: int) -> str:
+        rng = self.rng
+        if rng.random() < 0.5:
+            return f"upsample: {{scale: {[rng.randint(1, 3), rng.randint(1, 3)]}, mode: {rng.choice(['nearest', 'bilinear'])}}}"
+        return f"upsample: {{size: {[rng.randint(1, 20), rng.randint(1, 20)]}, mode: bicubic, align_corners: true}}"
+
+    def _conv_transpose(self, shape: Shape, depth: int) -> str:
+        rng, channels = self.rng, shape[-1]
+        groups = rng.choice([g for g in (1, 2, channels) if channels % g == 0])
+        stride = rng.randint(1, 3)
+        settings = [f"filters: {groups * rng.randint(1, 3)}", f"kernel: {rng.randint(1, 4)}", f"stride: {stride}",
+                    f"padding: {rng.randint(0, 1)}", f"output_padding: {rng.randint(0, stride - 1)}",
+                    f"groups: {groups}", *self._fused()]  # fmt: skip
+        return f"conv_transpose: {{{', '.join(settings)}}}"
+
+    def _crop(self, shape: Shape, depth: int) -> str:
+        return f"crop: {[self.rng.randint(1, shape[0]), self.rng.randint(1, shape[1])]}"
+
+    def _pad(self, shape: Shape, depth: int) -> str:
+        rng = self.rng
+        sides = [rng.randint(0, 2) for _ in range(4)]
+        return f"pad: {{padding: {sides}, mode: {rng.choice(['zeros', 'reflect', 'replicate', 'circular'])}}}"
+
+    def _merge(self, shape: Shape, depth: int) -> str:
+        """A concat, add or mul of the layer before and one or two earlier ones (by relative index)."""
+        rng = self.rng
+        sources = [-1, *rng.sample([-2, -3, -4], rng.randint(1, 2))]
+        return f"{rng.choice(['concat', 'add', 'mul'])}: {sources}"
 
     def _global_pool(self, shape: Shape, depth: int) -> str:
         return f"global_pool: {self.rng.choice(['avg', 'max'])}"

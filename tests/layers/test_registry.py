@@ -57,6 +57,10 @@ EXAMPLES = {
     "crop": ("crop: [56, 56]", (64, 64, 512), (56, 56, 512), 0, 0),
     # 1 row above and below, 2 columns left and right: 1 + 8 + 1 = 10, 2 + 8 + 2 = 12
     "pad": ("pad: {padding: [1, 2], mode: reflect}", (8, 8, 3), (10, 12, 3), 0, 0),
+    # merges of one input pass it on (tests/layers/test_merge.py joins several)
+    "concat": ("concat: [-1]", (26, 26, 128), (26, 26, 128), 0, 0),
+    "add": ("add: [-1]", (8, 8, 64), (8, 8, 64), 0, 0),
+    "mul": ("mul: [-1]", (1, 1, 64), (1, 1, 64), 0, 0),
 }
 
 

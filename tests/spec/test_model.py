@@ -41,7 +41,7 @@ def test_unknown_setting_suggests_the_nearest_and_lists_the_valid_ones():
 
 def test_an_unknown_setting_of_a_fused_activation_is_checked_against_the_activation():
     assert errors_of("  - conv: {filters: 2, kernel: 3, act: {fn: leaky_relu, slop: 0.1}}\n") == [
-        "test.yaml:4:57: conv: act: unknown setting 'slop' — did you mean 'slope'? (valid: fn, slope, name, trainable)"
+        "test.yaml:4:57: conv: act: unknown setting 'slop' — did you mean 'slope'? (valid: fn, slope, name, trainable, from)"
     ]
 
 

@@ -1,0 +1,64 @@
+"""Named inputs (`from:`) and the merges that join them: concat, add, mul — checked by hand and by torch."""
+
+import pytest
+
+from archcalc.engine import analyze
+from archcalc.errors import SpecError
+from tests.conftest import messages, spec_from
+
+ROUTE = """
+name: route
+input: [16, 16, 3]
+layers:
+  - conv: {name: stem, filters: 8, kernel: 3, padding: 1}
+  - pool: {kernel: 2}
+  - conv: {name: deep, filters: 16, kernel: 3, padding: 1}
+  - upsample: 2
+  - concat: {name: joined, from: [-1, stem]}
+  - conv: {name: squeeze, filters: 24, kernel: 1}
+  - global_pool
+  - conv: {name: gate, filters: 24, kernel: 1, act: sigmoid}
+  - mul: {from: [squeeze, gate]}
+  - add: {from: [-1, squeeze]}
+"""
+
+
+def test_a_concat_reads_an_earlier_layer_by_name_and_the_shapes_follow():
+    report = analyze(spec_from(ROUTE))
+    rows = {row.name: row for row in report.rows}
+    # the stem's 16×16×8 beside the upsampled 8·2 = 16×16×16: 8 + 16 = 24 channels
+    assert rows["joined"].output == (16, 16, 24)
+    assert rows["joined"].inputs == ("upsample1", "stem")
+    # the 1×1×24 gate scales the 16×16×24 map; the sum keeps its shape
+    assert rows["mul1"].output == (16, 16, 24) and rows["mul1"].inputs == ("squeeze", "gate")
+    assert rows["add1"].output == (16, 16, 24)
+    assert (rows["joined"].params, rows["joined"].macs, rows["mul1"].macs) == (0, 0, 0)
+    # params: stem (27 + 1)·8 = 224, deep (72 + 1)·16 = 1,168, squeeze (24 + 1)·24 = 600, gate 600
+    assert report.totals.params == 224 + 1_168 + 600 + 600
+
+
+def test_references_are_checked_where_they_are_written():
+    with pytest.raises(SpecError) as error:
+        analyze(spec_from(ROUTE.replace("from: [-1, stem]", "from: [-1, steam]")))
+    assert "from: no earlier layer 'steam' in this list — did you mean 'stem'?" in messages(error)[0]
+    later = ROUTE.replace("from: [-1, stem]", "from: [-1, squeeze]")
+    with pytest.raises(SpecError) as error:
+        analyze(spec_from(later))
+    assert "a name must come before the layer that reads it" in messages(error)[0]
+
+
+def test_merges_say_by_how_much_shapes_differ_and_what_would_fit():
+    text = ROUTE.replace("  - upsample: 2\n", "")
+    with pytest.raises(SpecError) as error:
+        analyze(spec_from(text))
+    assert (
+        "concat needs equal nH×nW: input 2 is 16×16 but input 1 is 8×8 (off by 8×8); upsample the smaller by 2 first"
+        in messages(error)[0]
+    )
+
+
+def test_only_merges_take_several_inputs():
+    text = ROUTE.replace("  - conv: {name: squeeze,", "  - conv: {from: [-1, stem], name: squeeze,")
+    with pytest.raises(SpecError) as error:
+        analyze(spec_from(text))
+    assert "takes one input, not 2; join them first with concat, add or mul" in messages(error)[0]
