@@ -37,7 +37,22 @@ def analyze(spec: Spec, input_shape: Shape | None = None) -> Report:
     walker.root.output = output.node
     graph = walker.graph()
     rows = [node.row for node in graph.nodes]
-    return Report(spec.name, spec.description, shape, output.shape, rows, Totals.of(rows), graph)
+    outputs = _declared_outputs(spec, graph)
+    final = outputs[-1][1] if outputs else output.shape
+    return Report(spec.name, spec.description, shape, final, rows, Totals.of(rows), graph, tuple(outputs))
+
+
+def _declared_outputs(spec: Spec, graph: Graph) -> list[tuple[str, Shape]]:
+    """The spec's `outputs:` as (name, shape), each a top-level layer (a SpecError names an unknown one)."""
+    top = {node.name: node for node in graph.root.lists.get("", [])}
+    problems = [
+        Problem(f"outputs: no top-level layer '{name}'{suggest(name, list(top))}", ("outputs", index),
+                code="AC106")
+        for index, name in enumerate(spec.outputs) if name not in top
+    ]  # fmt: skip
+    if problems:
+        raise spec.source.error(problems)
+    return [(name, top[name].row.output) for name in spec.outputs]
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,8 @@ class Report:
     rows: list[LayerRow]
     totals: Totals
     graph: Graph | None = field(default=None, repr=False, compare=False)
+    outputs: tuple[tuple[str, Shape], ...] = ()
+    """The outputs a spec declares (`outputs:`), by name, in its order; `output` is the last of them."""
     """The rows as connected nodes (archcalc.graph): what every analysis walks."""
 
     def to_depth(self, depth: int | None) -> Report:
@@ -156,6 +158,11 @@ class Report:
             "description": self.description,
             "input": list(self.input),
             "output": list(self.output),
+            **(
+                {"outputs": [{"name": name, "shape": list(shape)} for name, shape in self.outputs]}
+                if self.outputs
+                else {}
+            ),
             "layers": [row.to_dict() for row in self.rows],
             "totals": self.totals.to_dict(),
             "convention": CONVENTION,

@@ -47,6 +47,41 @@ def unet(size: int, classes: int, valid: bool, in_channels: int, batch_norm: boo
     return (size, size, in_channels), (n, n, classes), params, macs + upconv_macs, bias_adds
 
 
+def yolov3(size: int) -> tuple:
+    """YOLOv3's figures from darknet's yolov3.cfg, conv by conv: every conv has batch norm (2·nC' params)
+    and no bias, but the three heads' 1×1 convs to 255, which have a bias; stride-2 3×3 convs with padding 1
+    give ⌊(n − 1)/2⌋ + 1."""
+    totals = {"params": 0, "macs": 0, "bias_adds": 0}
+
+    def conv(c_in: int, c_out: int, n: int, k: int = 3, head: bool = False) -> None:
+        totals["params"] += k * k * c_in * c_out + (c_out if head else 2 * c_out)
+        totals["macs"] += n * n * c_out * k * k * c_in
+        totals["bias_adds"] += n * n * c_out if head else 0
+
+    n, c, levels = size, 32, []
+    conv(3, 32, n)
+    for width, blocks in ((64, 1), (128, 2), (256, 8), (512, 8), (1024, 4)):
+        n = (n - 1) // 2 + 1
+        conv(c, width, n)
+        for _ in range(blocks):
+            conv(width, width // 2, n, k=1)
+            conv(width // 2, width, n)
+        levels.append((n, width))
+        c = width
+    (n52, c52), (n26, c26), (n13, _) = levels[2:]
+    heads, c_in = [], 1024
+    for width, n, skip, lateral in ((512, n13, 0, None), (256, n26, c26, n13), (128, n52, c52, n26)):
+        if lateral is not None:
+            conv(2 * width, width, lateral, k=1)  # the previous neck's output, 1×1 to this width, then ×2
+            c_in = width + skip
+        for c_from, c_to, k in ((c_in, width, 1), (width, 2 * width, 3), (2 * width, width, 1),
+                                (width, 2 * width, 3), (2 * width, width, 1), (width, 2 * width, 3)):  # fmt: skip
+            conv(c_from, c_to, n, k)
+        conv(2 * width, 255, n, k=1, head=True)
+        heads.append((n, n, 255))
+    return (size, size, 3), heads[-1], totals["params"], totals["macs"], totals["bias_adds"]
+
+
 # stem: (input, output, params, MACs, bias adds)
 REFERENCE = {
     "lenet5": ((32, 32, 1), (10,), 61_706, 416_520, 6_518),
@@ -91,6 +126,7 @@ REFERENCE = {
     "ws-projection": ((128,), (256,), 131_584, 131_072, 512),
     "ws-zero-pad": ((128,), (256,), 131_584 - 256 * 128, 131_072 - 256 * 128, 512),
     "unet": unet(572, classes=2, valid=True, in_channels=1, batch_norm=False),
+    "yolov3": yolov3(416),
     "unet-same": unet(256, classes=1, valid=False, in_channels=3, batch_norm=True),
 }
 
@@ -198,3 +234,23 @@ def test_vgg16_has_16_weight_layers_and_ends_in_7x7x512():
     rows = analyze(load_spec(SPECS / "vgg16.yaml")).rows
     assert sum(row.kind in ("conv", "dense") for row in rows) == 16
     assert [row.output for row in rows if row.kind == "flatten"] == [(25_088,)]  # 7·7·512
+
+
+def test_yolov3_figures_are_the_published_ones_at_three_sizes():
+    assert yolov3(416)[2:4] == (61_949_149, 32_932_037_632)
+    assert yolov3(608)[3] == 70_345_950_208
+    assert yolov3(320)[3] == 19_486_412_800
+    for size in (608, 320):
+        report = analyze(load_spec(SPECS / "yolov3.yaml"), (size, size, 3))
+        assert (report.totals.params, report.totals.macs) == yolov3(size)[2:4]
+
+
+def test_yolov3_reports_its_three_heads_and_a_formula_that_equals_the_figures():
+    report = analyze(load_spec(SPECS / "yolov3.yaml"))
+    assert report.outputs == (("head13", (13, 13, 255)), ("head26", (26, 26, 255)), ("head52", (52, 52, 255)))
+    backbone = report.rows[: [row.name for row in report.rows].index("neck13")]
+    assert sum(row.macs for row in backbone if not row.container) == 24_515_805_184
+    formula = analyze(load_spec(SPECS / "yolov3.yaml"), ("H", "W", 3)).totals.macs
+    assert [formula.value({"H": n, "W": n}) for n in (416, 608, 320)] == [
+        yolov3(n)[3] for n in (416, 608, 320)
+    ]

@@ -31,11 +31,15 @@ class Flow(nn.Module):
     """Layers in order where some read earlier ones (`from:`): each takes the outputs its wiring names (-1:
     the flow's own input), and a value is let go after its last reader, as torch.fx's graph module does."""
 
-    def __init__(self, parts: list[tuple[str, Any]], wiring: list[tuple[int, ...]]) -> None:
+    def __init__(
+        self, parts: list[tuple[str, Any]], wiring: list[tuple[int, ...]], outputs: tuple[int, ...] = ()
+    ) -> None:
         super().__init__()
         for name, module in parts:
             self.add_module(name, module)
+        self.outputs = outputs or (len(parts) - 1,)
         last = {source: index for index, reads in enumerate(wiring) for source in reads}
+        last |= dict.fromkeys(self.outputs, len(parts))  # outputs are kept to the end
         self.steps = tuple(
             (module, reads, [source for source in reads if last[source] == index])
             for index, ((_, module), reads) in enumerate(zip(parts, wiring, strict=True))
@@ -47,7 +51,8 @@ class Flow(nn.Module):
             values[index] = module(*(values[source] for source in reads))
             for source in done:
                 del values[source]
-        return values[len(self.steps) - 1]
+        found = tuple(values[index] for index in self.outputs)
+        return found if len(found) > 1 else found[0]
 
 
 class FlowModel(Flow):
@@ -215,15 +220,17 @@ class Kit:
 
 
 def build(spec: Spec, report: Report | None = None) -> Any:
-    """The spec as a Model; `report` is the engine's analysis of it at the input it will run with
-    (by default, the spec's own)."""
-    graph = (report or analyze(spec)).graph
-    assert graph is not None
-    kit = Kit(graph.root)
+    """The spec as a Model (a FlowModel where layers read earlier ones by name, returning each declared
+    output); `report` is the engine's analysis of it at the input it will run with (default: the spec's)."""
+    report = report or analyze(spec)
+    assert report.graph is not None
+    kit = Kit(report.graph.root)
     parts, wiring = kit.parts(spec.layers), kit.wiring()
-    if wiring == [(index - 1,) for index in range(len(wiring))]:
+    names = [name for name, _ in parts]
+    outputs = tuple(names.index(name) for name, _ in report.outputs)
+    if wiring == [(index - 1,) for index in range(len(wiring))] and len(outputs) <= 1:
         return Model(OrderedDict(parts))
-    return FlowModel(parts, wiring)
+    return FlowModel(parts, wiring, outputs)
 
 
 def nchw(shape: Shape, batch: int = 1) -> tuple[int, ...]:

@@ -79,7 +79,7 @@ def _run(model: Any, report: Report) -> tuple[dict[str, Shape], dict[str, int]]:
 
     shapes: dict[str, Shape] = {}
     for name, module in model.named_modules():
-        module.register_forward_hook(lambda _m, _i, out, name=name: shapes.__setitem__(name, hwc(out.shape)))
+        module.register_forward_hook(lambda _m, _i, out, name=name: shapes.__setitem__(name, _shape(out)))
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
         model(torch.empty(nchw(report.input), device="meta"))
     root = type(model).__name__
@@ -89,6 +89,11 @@ def _run(model: Any, report: Report) -> tuple[dict[str, Shape], dict[str, int]]:
         if key != "Global"
     }
     return shapes, flops
+
+
+def _shape(out: Any) -> Shape:
+    """A module's output shape; for a model of several outputs, the last one's (the engine's `output`)."""
+    return hwc((out[-1] if isinstance(out, tuple) else out).shape)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ PAIR_SCHEMA = {"anyOf": [{"type": "integer"}, {"type": "array", "items": {"type"
 """How a pair is written in YAML (for `archcalc schema`): 3, or [3, 5]."""
 
 
-def _references(value: Any) -> Any:
+def references(value: Any) -> Any:
     """`from: conv3`, `from: -2` or `from: [-1, conv3]` → a tuple of names and negative indices."""
     if value is None:
         return None
@@ -96,7 +96,7 @@ class Layer(BaseModel):
     name: Annotated[str, Strict(), Field(min_length=1)] | None = None
     trainable: Annotated[bool, Strict()] = True
     sources: Annotated[
-        tuple[str | int, ...] | None, BeforeValidator(_references), WithJsonSchema(REFERENCES_SCHEMA)
+        tuple[str | int, ...] | None, BeforeValidator(references), WithJsonSchema(REFERENCES_SCHEMA)
     ] = Field(default=None, alias="from")
     """`from:` where its input comes from, when not the layer before: earlier layers of the same list by
     name, or by relative index (-1 the layer before, -2 the one before that); several for a merge."""

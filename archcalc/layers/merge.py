@@ -40,7 +40,7 @@ class Concat(Merge):
     def merged_shape(self, shapes: list[Shape]) -> Shape:
         first, *others = shapes
         for index, shape in enumerate(others, start=2):
-            if len(shape) != len(first) or shape[:-1] != first[:-1]:
+            if len(shape) != len(first) or any(map(_differ, shape[:-1], first[:-1])):
                 raise ShapeError(_unequal(first, shape, index), "AC104")
         return (*first[:-1], sum(shape[-1] for shape in shapes))
 
@@ -52,7 +52,8 @@ class _Elementwise(Merge):
         widest = max(shapes, key=lambda shape: (len(shape), shape[:-1] != (1, 1)))
         for index, shape in enumerate(shapes, start=1):
             broadcast = len(shape) == 3 and shape[:2] == (1, 1) and shape[2] == widest[-1]
-            if shape != widest and not broadcast:
+            differs = len(shape) != len(widest) or any(map(_differ, shape, widest))
+            if differs and not broadcast:
                 raise ShapeError(
                     f"input {index} is {format_shape(shape)} but input 1 is {format_shape(shapes[0])}: "
                     f"{self.kind} needs equal shapes (or 1×1×nC onto nH×nW×nC)",
@@ -75,6 +76,12 @@ class Mul(_Elementwise):
 
     kind = "mul"
     how = "mul"
+
+
+def _differ(a: object, b: object) -> bool:
+    """Sizes that are provably different: two numbers that differ (symbolic sizes may well agree: with
+    `--input HxWx3`, YOLOv3's 2·⌊(H − 1)/32⌋ + 2 and ⌊(H − 1)/16⌋ + 1 do for every multiple of 32)."""
+    return isinstance(a, int) and isinstance(b, int) and a != b
 
 
 def _unequal(first: Shape, shape: Shape, index: int) -> str:

@@ -209,6 +209,20 @@ def unused_block_argument(context: Context) -> Iterator[Problem]:
 
 
 @rule(
+    "AC208", "dead-end", "warning", "a layer whose output nothing reads and that is no output is wasted work"
+)
+def dead_end(context: Context) -> Iterator[Problem]:
+    graph = context.report.graph
+    assert graph is not None
+    top = graph.root.lists.get("", [])
+    outputs = {name for name, _ in context.report.outputs} or {top[-1].name}
+    for node in top:
+        if not node.consumers and node.name not in outputs and node.layer is not None:
+            message = f"{node.row.kind} '{node.name}': nothing reads its output and it is not in `outputs:`"
+            yield _at(node.layer, message, "AC208")
+
+
+@rule(
     "AC301",
     "dominant-layer",
     "info",

@@ -166,6 +166,9 @@ def summary_lines(
         ("activations", f"{t.activations:,} output elements, all layers, batch 1"),
         ("param memory", f"{t.param_bytes_fp32:,} bytes fp32" + _mib(t.param_bytes_fp32)),
     ]
+    if report.outputs:
+        named = ", ".join(f"{escape(name)} {format_shape(shape)}" for name, shape in report.outputs)
+        lines[1] = ("outputs", named)
     if t.buffers:
         lines.insert(3, ("buffers", f"{t.buffers:,} (batch norm running statistics, not params)"))
     if preset is not MACS:

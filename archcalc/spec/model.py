@@ -60,6 +60,8 @@ class Spec(BaseModel):
     input: tuple[Dimension, ...]
     """nH, nW, nC or [n]; nH and nW may be names (`[H, W, 3]`) to leave the size symbolic."""
     layers: list[Layer] = Field(min_length=1)
+    outputs: list[Annotated[str, Strict(), Field(min_length=1)]] = Field(default_factory=list)
+    """The top-level layers whose outputs are the network's (YOLOv3's three heads); default: the last."""
     blocks: dict[str, Any] = Field(default_factory=dict)
     """The block definitions as written (their uses are already instantiated in `layers`)."""
     lint: dict[str, Any] = Field(default_factory=dict)

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from archcalc.errors import DocPath, Problem, Via, suggest
 from archcalc.layers import LAYER_KINDS, Layer
+from archcalc.layers.base import references
 from archcalc.layers.composite import Composite, Sequential
 from archcalc.limits import limits
 from archcalc.spec.blocks import Block
@@ -170,18 +171,20 @@ class LayerParser:
             raise self._reject([Problem(message, where, code="AC013")], scope)
         arguments = dict(settings or {})
         name, repeat = arguments.pop("name", None), arguments.pop("repeat", None)
+        sources = self._sources(arguments.pop("from", None), where, scope)
         if name is not None and not (isinstance(name, str) and name):
             problem = Problem(f"name: expected a non-empty name, got {name!r}", (*where, "name"))
             raise self._reject([problem], scope)
         use = _Use(block, arguments, path, where, scope)
         if repeat is None:
-            return self._instance(use, scope.env, name)
+            instance = self._instance(use, scope.env, name)
+            return instance.model_copy(update={"sources": sources}) if sources else instance
         count = self._repeat_count(repeat, use)
         first = self._instance(use, {**scope.env, "i": 0}, "0")
         if self.expanded + expanded_rows(first) * (count - 1) > limits().layers:
             self._grow(expanded_rows(first) * (count - 1), (*where, "repeat"), scope)
         rest = [self._instance(use, {**scope.env, "i": index}, str(index)) for index in range(1, count)]
-        group = Sequential(name=name, layers=[first, *rest]).located(path, scope.via)
+        group = Sequential(name=name, layers=[first, *rest], **{"from": sources}).located(path, scope.via)
         self._grow(1, path, scope)
         return group.labelled(block.name, f"{block.name} ×{count}")
 
@@ -192,6 +195,14 @@ class LayerParser:
             problem = Problem(f"repeat: expected a whole number ≥ 1, got {count!r}", where)
             raise self._reject([problem], use.scope)
         return int(count)
+
+    def _sources(self, value: Any, where: DocPath, scope: Scope) -> tuple[str | int, ...] | None:
+        """A block use's `from:` (it reads those layers, as any layer may), checked as a layer's is."""
+        try:
+            found: tuple[str | int, ...] | None = references(substitute(value, scope.env))
+            return found
+        except (ValueError, ExpressionError) as exc:
+            raise self._reject([Problem(f"from: {exc}", (*where, "from"), code="AC106")], scope) from None
 
     def _instance(self, use: _Use, env: Env, name: str | None) -> Layer:
         """The block's layers with the use's arguments bound: that one layer, or a sequence of them."""

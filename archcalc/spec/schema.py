@@ -46,6 +46,8 @@ def spec_schema() -> Any:
             "input": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1,
                       "maxItems": 3},
             "layers": {"x-archcalc": "layers", "minItems": 1},
+            "outputs": {"type": "array", "items": {"type": "string"},
+                        "description": "the top-level layers whose outputs are the network's"},
             "blocks": {"type": "object", "additionalProperties": {"x-archcalc": "layers"},
                        "description": "block definitions: `name(arg, arg=default)` → layers"},
             "lint": {"type": "object", "description": "lint settings of this spec: budgets, select, ignore"},

@@ -62,3 +62,27 @@ def test_only_merges_take_several_inputs():
     with pytest.raises(SpecError) as error:
         analyze(spec_from(text))
     assert "takes one input, not 2; join them first with concat, add or mul" in messages(error)[0]
+
+
+def test_several_outputs_are_named_and_a_dead_end_is_a_lint_warning(tmp_path):
+    from typer.testing import CliRunner
+
+    from archcalc.cli import app
+
+    text = ROUTE.replace(
+        "  - add: {from: [-1, squeeze]}\n",
+        "  - add: {from: [-1, squeeze]}\n  - conv: {from: joined, filters: 4, kernel: 1}\n",
+    )
+    report = analyze(spec_from(text + "outputs: [add1, conv1]\n"))
+    assert report.outputs == (("add1", (16, 16, 24)), ("conv1", (16, 16, 4)))
+    assert report.to_dict()["outputs"] == [
+        {"name": "add1", "shape": [16, 16, 24]},
+        {"name": "conv1", "shape": [16, 16, 4]},
+    ]
+    with pytest.raises(SpecError) as error:
+        analyze(spec_from(text + "outputs: [add1, conv9]\n"))
+    assert "outputs: no top-level layer 'conv9' — did you mean 'conv1'?" in messages(error)[0]
+    spec = tmp_path / "dead.yaml"
+    spec.write_text(text)
+    result = CliRunner().invoke(app, ["lint", str(spec)])
+    assert "AC208 add 'add1': nothing reads its output and it is not in `outputs:`" in result.stdout

@@ -25,6 +25,8 @@ EXAMPLES = {
               "name: t\ninput: [4]\nblocks:\n  spare:\n    - identity\nlayers: [spare]\n"),
     "AC207": ("name: t\ninput: [4]\nblocks:\n  b(width):\n    - dense: 4\nlayers:\n  - b: {width: 2}\n",
               "name: t\ninput: [4]\nblocks:\n  b(width):\n    - dense: width\nlayers:\n  - b: {width: 2}\n"),
+    "AC208": (HEAD + "  - conv: {name: spare, filters: 8, kernel: 3}\n  - conv: {from: -2, filters: 8, kernel: 3}\n",
+              HEAD + "  - conv: {name: spare, filters: 8, kernel: 3}\n  - conv: {from: -1, filters: 8, kernel: 3}\n"),
     "AC301": (HEAD + "  - flatten\n  - dense: 64\n  - dense: 8\n",  # 196,672 of 197,192 params
               HEAD + "  - conv: {filters: 8, kernel: 3}\n  - conv: {filters: 8, kernel: 3}\n  - conv: {filters: 8, kernel: 3}\n"),
     "AC302": (HEAD + "  - conv: {filters: 6, kernel: 5}\n  - flatten\n  - dense: 10\n",
