@@ -138,9 +138,6 @@ class Conv(Fused):
     def macs(self, x: Shape, y: Shape) -> int:
         return y[0] * y[1] * y[2] * self.weights_per_filter(x)
 
-    def bias_adds(self, x: Shape, y: Shape) -> int:
-        return y[0] * y[1] * y[2] if self.has_bias else 0
-
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         nn = kit.nn
         conv = nn.Conv2d(
@@ -155,7 +152,7 @@ class Conv(Fused):
             f"/{self.groups}" if self.groups > 1 else ""
         )
         bias = " + 1" if self.has_bias else ""
-        bn = f" + 2·{self.filters} (batch norm γ, β)" if self.bn else ""
+        bn = self.batchnorm_term()
         axes = [
             explain_window(axis, x[i], y[i], kernel=self.kernel[i], stride=self.stride[i], padding=pads,
                            dilation=self.dilation[i])

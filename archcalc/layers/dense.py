@@ -57,9 +57,6 @@ class Dense(Fused):
     def macs(self, x: Shape, y: Shape) -> int:
         return as_vector(x) * self.units
 
-    def bias_adds(self, x: Shape, y: Shape) -> int:
-        return self.units if self.has_bias else 0
-
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         nn = kit.nn
         linear = nn.Linear(x[0], self.units, bias=self.has_bias)
@@ -67,7 +64,7 @@ class Dense(Fused):
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         bias = " + 1" if self.has_bias else ""
-        bn = f" + 2·{self.units} (batch norm γ, β)" if self.bn else ""
+        bn = self.batchnorm_term()
         return [
             f"n' = units = {self.units}",
             f"params = ({x[0]}{bias})·{self.units}{bn} = {self.param_count(x):,}",

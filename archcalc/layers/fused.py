@@ -9,7 +9,7 @@ from pydantic import Strict, model_validator
 from archcalc.layers.activation import Act
 from archcalc.layers.base import Layer
 from archcalc.layers.norm import batchnorm_params
-from archcalc.shapes import Shape
+from archcalc.shapes import Shape, numel
 
 
 class Fused(Layer):
@@ -49,6 +49,14 @@ class Fused(Layer):
 
     def norm_params(self, x: Shape) -> int:
         return self.batchnorm_params
+
+    def bias_adds(self, x: Shape, y: Shape) -> int:
+        """One add per output element when there is a bias."""
+        return numel(y) if self.has_bias else 0
+
+    def batchnorm_term(self) -> str:
+        """The fused batch norm's part of the params formula (`explain`), if any."""
+        return f" + 2·{self.width} (batch norm γ, β)" if self.bn else ""
 
     def buffer_count(self, x: Shape) -> int:
         """The fused batch norm's running mean and variance."""

@@ -80,9 +80,6 @@ class ConvTranspose(Fused):
     def macs(self, x: Shape, y: Shape) -> int:
         return x[0] * x[1] * x[2] * self.kernel[0] * self.kernel[1] * self.filters // self.groups
 
-    def bias_adds(self, x: Shape, y: Shape) -> int:
-        return y[0] * y[1] * y[2] if self.has_bias else 0
-
     def window(self, x: Shape) -> Window:
         """An output pixel gathers ⌈f̂/s⌉ input pixels per axis, and neighbouring outputs are 1/s input
         pixels apart."""
@@ -109,7 +106,7 @@ class ConvTranspose(Fused):
         taps = f"{self.kernel[0]}·{self.kernel[1]}"
         per_group = f"/{self.groups}" if self.groups > 1 else ""
         bias = f" + {self.filters}" if self.has_bias else ""
-        bn = f" + 2·{self.filters} (batch norm γ, β)" if self.bn else ""
+        bn = self.batchnorm_term()
         return [
             *axes,
             f"nC' = filters = {self.filters}",
