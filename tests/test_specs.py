@@ -4,6 +4,8 @@ The figures come from ../shared/REFERENCE.md (course notes and torchvision), nev
 A spec without an entry here, or an entry without a spec, fails.
 """
 
+import json
+
 import pytest
 
 from archcalc.engine import analyze
@@ -82,6 +84,20 @@ def yolov3(size: int) -> tuple:
     return (size, size, 3), heads[-1], totals["params"], totals["macs"], totals["bias_adds"]
 
 
+def resnet_cifar(n: int) -> tuple:
+    """He et al.'s CIFAR ResNet of depth 6n + 2, option A shortcuts (no parameters): every conv 3×3 with
+    batch norm (2·nC' params, no bias); the stages at 32², 16², 8² with 16, 32, 64 channels."""
+    params, macs = 3 * 3 * 3 * 16 + 2 * 16, 32 * 32 * 16 * 27
+    c_in = 16
+    for width, size in ((16, 32), (32, 16), (64, 8)):
+        for block in range(n):
+            first_in = c_in if block == 0 else width
+            params += 9 * first_in * width + 9 * width * width + 4 * width
+            macs += size * size * width * 9 * (first_in + width)
+        c_in = width
+    return (32, 32, 3), (10,), params + 64 * 10 + 10, macs + 64 * 10, 10
+
+
 # stem: (input, output, params, MACs, bias adds)
 REFERENCE = {
     "lenet5": ((32, 32, 1), (10,), 61_706, 416_520, 6_518),
@@ -127,6 +143,7 @@ REFERENCE = {
     "ws-zero-pad": ((128,), (256,), 131_584 - 256 * 128, 131_072 - 256 * 128, 512),
     "unet": unet(572, classes=2, valid=True, in_channels=1, batch_norm=False),
     "yolov3": yolov3(416),
+    "resnet-cifar": resnet_cifar(3),
     "unet-same": unet(256, classes=1, valid=False, in_channels=3, batch_norm=True),
 }
 
@@ -254,3 +271,16 @@ def test_yolov3_reports_its_three_heads_and_a_formula_that_equals_the_figures():
     assert [formula.value({"H": n, "W": n}) for n in (416, 608, 320)] == [
         yolov3(n)[3] for n in (416, 608, 320)
     ]
+
+
+def test_the_cifar_resnets_depth_is_a_parameter_set_from_the_command_line():
+    from typer.testing import CliRunner
+
+    from archcalc.cli import app
+
+    assert resnet_cifar(3)[2:4] == (269_722, 40_551_040)  # ResNet-20: the paper's 0.27M
+    for n, depth in ((3, 20), (18, 110)):
+        result = CliRunner().invoke(app, ["table", "resnet-cifar", "--set", f"n={n}", "-f", "json"])
+        report = json.loads(result.stdout)
+        assert (report["totals"]["params"], report["totals"]["macs"]) == resnet_cifar(n)[2:4]
+        assert sum(row["kind"] in ("conv", "dense") for row in report["layers"]) == depth == 6 * n + 2

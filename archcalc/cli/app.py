@@ -193,6 +193,49 @@ SpecArgument = Annotated[
 ]
 
 
+SetOption = Annotated[
+    str | None,
+    typer.Option("--set", help="Give spec parameters or symbolic sizes values: n=18 or H=224,W=224."),
+]
+
+
+def assignments(text: str | None) -> dict[str, int]:
+    """`H=224,W=224` → {"H": 224, "W": 224}, or a usage error."""
+    values: dict[str, int] = {}
+    for part in filter(None, (text or "").split(",")):
+        name, _, value = part.partition("=")
+        if not name.strip().isidentifier():
+            message = f"expected NAME=VALUE pairs like n=18 or H=224,W=224, got {part[:40]!r}"
+            raise typer.BadParameter(message, param_hint="--set")
+        values[name.strip()] = whole_number(value, "--set", "NAME=VALUE with a positive whole VALUE")
+    return values
+
+
+def load_set(
+    argument: str, assign: str | None, input_shape: InputShape | None
+) -> tuple[Spec, InputShape | None]:
+    """The spec with `--set` applied: its parameters (`n=18`, the spec read again with them), then its
+    symbolic sizes (`H=224`, put into the input); a name that is neither is a usage error."""
+    values, spec = assignments(assign), load(argument)
+    params = {name: value for name, value in values.items() if name in spec.params}
+    if params:
+        spec = guarded(lambda: open_spec(argument, params))
+    sizes = {name: value for name, value in values.items() if name not in params}
+    given: tuple[Any, ...] = input_shape or spec.input
+    symbols = [d for d in given if isinstance(d, str)]
+    unknown = [name for name in sizes if name not in symbols]
+    if unknown:
+        have = [f"parameters {', '.join(spec.params)}" if spec.params else "no parameters",
+                f"symbolic sizes {', '.join(symbols)}" if symbols else "no symbolic size"]  # fmt: skip
+        message = (f"'{unknown[0]}' is not a parameter or a size of this spec (it has {' and '.join(have)}; "
+                   "declare `params: {name: value}`, or write the input as `input: [H, W, 3]` or `--input "
+                   "HxWx3`)")  # fmt: skip
+        raise typer.BadParameter(message, param_hint="--set")
+    if not sizes:
+        return spec, input_shape
+    return spec, InputShape(sizes[d] if isinstance(d, str) and d in sizes else d for d in given)
+
+
 def load(argument: str) -> Spec:
     """The spec a command-line argument names (a file or a built-in name), or its problems and exit 1."""
     return guarded(lambda: open_spec(argument))

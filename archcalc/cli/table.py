@@ -6,7 +6,7 @@ import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,13 +14,13 @@ from archcalc.analyses.presets import PRESETS, Preset
 from archcalc.cli.app import (
     Format,
     InputOption,
+    SetOption,
     SpecArgument,
     app,
     emit,
     guarded,
-    load,
+    load_set,
     show,
-    whole_number,
 )
 from archcalc.engine import analyze
 from archcalc.errors import SpecError
@@ -48,9 +48,7 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
     columns: Annotated[
         str | None, typer.Option("--columns", help="Extra columns: rf (receptive field), stride (effective).")
     ] = None,
-    assign: Annotated[
-        str | None, typer.Option("--set", help="Give symbolic sizes values: H=224,W=224.")
-    ] = None,
+    assign: SetOption = None,
     depth: Annotated[
         int | None,
         typer.Option(
@@ -60,7 +58,8 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
 ) -> None:
     """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
     preset, wanted = _preset(count), _extra_columns(columns)
-    full, baseline = table_reports(load(spec), input_shape, _assignments(assign))
+    loaded, shape = load_set(spec, assign, input_shape)
+    full, baseline = table_reports(loaded, shape)
     report = full.to_depth(depth)
     extras = receptive_columns(full, wanted) if wanted else ()
     if output_format is Format.table and output is None:
@@ -118,36 +117,9 @@ def _preset(name: str) -> Preset:
     return PRESETS[name]
 
 
-def _assignments(text: str | None) -> dict[str, int]:
-    """`H=224,W=224` → {"H": 224, "W": 224}, or a usage error."""
-    values: dict[str, int] = {}
-    for part in filter(None, (text or "").split(",")):
-        name, _, value = part.partition("=")
-        if not name.strip().isidentifier():
-            raise typer.BadParameter(
-                f"expected NAME=SIZE pairs like H=224,W=224, got {part[:40]!r}", param_hint="--set"
-            )
-        values[name.strip()] = whole_number(value, "--set", "NAME=SIZE with a positive whole SIZE")
-    return values
-
-
-def table_reports(
-    spec: Spec, input_shape: Shape | None, values: dict[str, int] | None = None
-) -> tuple[Report, Report | None]:
+def table_reports(spec: Spec, input_shape: Shape | None) -> tuple[Report, Report | None]:
     """The report at the requested input, and (when the input is overridden) the one at the spec's own
-    (or exit 1). `values` give symbolic sizes (`H`) numbers."""
-    if values:
-        given: tuple[Any, ...] = input_shape or spec.input
-        symbols = [d for d in given if isinstance(d, str)]
-        unknown = [name for name in values if name not in symbols]
-        if unknown:
-            have = f"its symbolic sizes are {', '.join(symbols)}" if symbols else "it has no symbolic size"
-            raise typer.BadParameter(
-                f"'{unknown[0]}' is not a size of this spec ({have}; write the input as "
-                "`input: [H, W, 3]` or `--input HxWx3` to give it one)",
-                param_hint="--set",
-            )
-        input_shape = tuple(values[d] if isinstance(d, str) and d in values else d for d in given)
+    (or exit 1)."""
     report = guarded(lambda: analyze(spec, input_shape))
     if input_shape is None or input_shape == spec.input:
         return report, None

@@ -9,6 +9,7 @@ import typer
 from archcalc.cli.app import (
     InputOption,
     InputShape,
+    SetOption,
     SpecArgument,
     TableJsonCsv,
     TableMarkdownJson,
@@ -17,6 +18,7 @@ from archcalc.cli.app import (
     emit,
     guarded,
     load,
+    load_set,
     numeric_input,
     parse_input,
     show,
@@ -31,11 +33,12 @@ def explain(
         str | None, typer.Argument(help="One layer, by its full or last name (default: all).")
     ] = None,
     input_shape: InputOption = None,
+    assign: SetOption = None,
 ) -> None:
     """The course's formulas with the numbers put in: nH' = ⌊(227 + 2·0 − 11)/4⌋ + 1 = 55, params, MACs."""
     from archcalc.analyses.explain import explain as explain_spec
 
-    loaded = load(spec)
+    loaded, input_shape = load_set(spec, assign, input_shape)
     emit(guarded(lambda: explain_spec(loaded, layer, input_shape)), None)
 
 
@@ -100,6 +103,7 @@ def memory(
     batch: Annotated[str, typer.Option("--batch", "-b", help="Batch sizes, e.g. 1,8,32.")] = "1",
     dtype: Annotated[str, typer.Option(help="Data types, e.g. fp32,bf16 (fp32, fp16, bf16, int8).")] = "fp32",
     input_shape: InputOption = None,
+    assign: SetOption = None,
 ) -> None:
     """Parameter and activation memory: the inference peak (with lifetimes) and what training keeps."""
     from archcalc.analyses import memory as memory_model
@@ -110,7 +114,7 @@ def memory(
         raise typer.BadParameter(
             f"batches like 1,8,32 and dtypes among {', '.join(memory_model.DTYPE_BYTES)}"
         )
-    loaded = load(spec)
+    loaded, input_shape = load_set(spec, assign, input_shape)
     numeric_input(loaded, input_shape, "memory")
     result = guarded(lambda: memory_model.memory(loaded, input_shape))
     from archcalc.render.memory import render_memory

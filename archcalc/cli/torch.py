@@ -15,6 +15,7 @@ import typer
 
 from archcalc.cli.app import (
     InputOption,
+    SetOption,
     SpecArgument,
     TableJsonCsv,
     TableOrJson,
@@ -22,6 +23,7 @@ from archcalc.cli.app import (
     emit,
     guarded,
     load,
+    load_set,
     numeric_input,
     show,
     whole_numbers,
@@ -48,9 +50,10 @@ def backend(name: str) -> ModuleType:
 
 
 @app.command()
-def verify(
+def verify(  # noqa: PLR0917 (one parameter per command-line option)
     spec: SpecArgument,
     input_shape: InputOption = None,
+    assign: SetOption = None,
     everything: Annotated[
         bool, typer.Option("--all", help="List every layer, not only the mismatches.")
     ] = False,
@@ -62,7 +65,7 @@ def verify(
     ] = TableOrJson.table,
 ) -> None:
     """Build the spec in torch (meta device) and check every layer's shape, params and FLOPs (= 2 × MACs)."""
-    loaded = load(spec)
+    loaded, input_shape = load_set(spec, assign, input_shape)
     numeric_input(loaded, input_shape, "verify")
     result = guarded(lambda: backend("verify").verify(loaded, input_shape))
     from archcalc.render import torch as render_torch
@@ -154,10 +157,11 @@ def export(
         Target, typer.Option("--to", help="onnx (open it in Netron), torchscript, mermaid or dot.")
     ] = Target.onnx,
     input_shape: InputOption = None,
+    assign: SetOption = None,
 ) -> None:
     """Write the spec as a diagram (Mermaid, Graphviz DOT: no torch needed; `-` prints it), or its torch
     model as ONNX or TorchScript, checking the weights written."""
-    loaded = load(spec)
+    loaded, input_shape = load_set(spec, assign, input_shape)
     if to in (Target.mermaid, Target.dot):
         from archcalc.analyses import diagram
 

@@ -33,6 +33,7 @@ def resolve(argument: str) -> tuple[Path, str]:
     raise SpecError([Diagnostic(argument, 0, 0, message, "AC001")])
 
 
-def open_spec(argument: str) -> Spec:
-    """The spec a command-line argument names: a file, or a built-in spec by name (SpecError if neither)."""
-    return load_spec(*resolve(argument))
+def open_spec(argument: str, overrides: dict[str, int] | None = None) -> Spec:
+    """The spec a command-line argument names: a file, or a built-in spec by name (SpecError if neither);
+    `overrides` give its parameters other values."""
+    return load_spec(*resolve(argument), overrides)

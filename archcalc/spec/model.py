@@ -61,6 +61,8 @@ class Spec(BaseModel):
     """nH, nW, nC or [n]; nH and nW may be names (`[H, W, 3]`) to leave the size symbolic."""
     layers: list[Layer] = Field(min_length=1)
     outputs: list[Annotated[str, Strict(), Field(min_length=1)]] = Field(default_factory=list)
+    params: dict[str, int] = Field(default_factory=dict)
+    """Names usable in every expression (`repeat: n`), given other values with `--set n=18`."""
     """The top-level layers whose outputs are the network's (YOLOv3's three heads); default: the last."""
     blocks: dict[str, Any] = Field(default_factory=dict)
     """The block definitions as written (their uses are already instantiated in `layers`)."""
@@ -86,17 +88,32 @@ class Spec(BaseModel):
         return self._source
 
 
-def load_spec(path: Path, display_name: str | None = None) -> Spec:
+def load_spec(path: Path, display_name: str | None = None, overrides: dict[str, int] | None = None) -> Spec:
     """Read, validate and name a spec file; raises SpecError with file positions."""
-    return parse_spec(*load_file(path, display_name))
+    return parse_spec(*load_file(path, display_name), overrides)
 
 
 def parse_spec_text(text: str, filename: str = "<spec>") -> Spec:
     return parse_spec(*load_text(text, filename))
 
 
-def parse_spec(data: Any, source: SourceMap) -> Spec:
-    """Validate plain data (from YAML) as a Spec, reporting every problem found, not just the first."""
+def _params(raw: Any, overrides: dict[str, int]) -> tuple[dict[str, int], list[Problem]]:
+    """The spec's `params:` (names → whole numbers), with `--set` values over them."""
+    if raw is None:
+        return dict(overrides), []
+    if not isinstance(raw, dict):
+        return {}, [Problem("params: expected a mapping of names to whole numbers, e.g. {n: 3}", ("params",))]
+    problems = [
+        Problem(f"params: '{name}' must be a name and a whole number, got {value!r}", ("params", name))
+        for name, value in raw.items()
+        if not (isinstance(name, str) and name.isidentifier() and type(value) is int)
+    ]
+    return {**raw, **overrides}, problems
+
+
+def parse_spec(data: Any, source: SourceMap, overrides: dict[str, int] | None = None) -> Spec:
+    """Validate plain data (from YAML) as a Spec, reporting every problem found, not just the first.
+    `overrides` give spec parameters other values (`--set n=18`)."""
     if not isinstance(data, dict):
         found = type(data).__name__.replace("NoneType", "null")
         raise source.error(
@@ -111,11 +128,13 @@ def parse_spec(data: Any, source: SourceMap) -> Spec:
             f"more than the limit of {limits().layers:,}; raise it with `archcalc --limit layers=N`"
         )
         raise source.error([*problems, Problem(message, ("layers",), code="AC003")])
-    parser = LayerParser(blocks)
+    params, bad_params = _params(data.get("params"), overrides or {})
+    problems += bad_params
+    parser = LayerParser(blocks, params)
     layers = parser.spec_layers(items) if isinstance(items, list) else items
     problems += parser.problems
     try:
-        spec = Spec.model_validate({**data, "layers": layers})
+        spec = Spec.model_validate({**data, "layers": layers, "params": params})
     except ValidationError as exc:
         layers_reported = bool(problems)  # then an empty `layers` is their consequence, not news
         problems += [

@@ -75,8 +75,10 @@ class _Use:
 class LayerParser:
     """Parses layer lists against the registry and the spec's blocks, collecting problems."""
 
-    def __init__(self, blocks: dict[str, Block]) -> None:
+    def __init__(self, blocks: dict[str, Block], params: dict[str, int] | None = None) -> None:
         self.blocks = blocks
+        self.params = params or {}
+        """The spec's parameters (`params:`), usable in every expression, blocks' included."""
         self.problems: list[Problem] = []
         self._instances: dict[tuple[Any, ...], list[Layer]] = {}
         """Parsed bodies by (block, arguments, use): the copies of a `repeat` are parsed once."""
@@ -89,7 +91,7 @@ class LayerParser:
     def spec_layers(self, items: list[Any]) -> list[Layer]:
         """The spec's top-level `layers:`; past a limit, only the problem that says so."""
         try:
-            return self.layers(items, ("layers",), Scope())
+            return self.layers(items, ("layers",), Scope(env=self.params))
         except _Exhausted as exc:
             self.problems.append(exc.problem)
             return []
@@ -228,8 +230,8 @@ class LayerParser:
         if key in self._instances:  # a copy of a body already made: its layers count again
             self._grow(sum(map(expanded_rows, self._instances[key])), use.path, scope)
         else:
-            inner = Scope(bound, (*scope.via, (block.name, use.path)), (*scope.open_blocks, block.name),
-                          scope.depth + 1)  # fmt: skip
+            inner = Scope({**self.params, **bound}, (*scope.via, (block.name, use.path)),
+                          (*scope.open_blocks, block.name), scope.depth + 1)  # fmt: skip
             self._instances[key] = self.layers(block.body, block.path, inner)
         layers = self._instances[key]
         if len(layers) != len(block.body):

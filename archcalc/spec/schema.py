@@ -46,6 +46,8 @@ def spec_schema() -> Any:
             "input": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1,
                       "maxItems": 3},
             "layers": {"x-archcalc": "layers", "minItems": 1},
+            "params": {"type": "object", "additionalProperties": {"type": "integer"},
+                       "description": "names usable in every expression, set with --set"},
             "outputs": {"type": "array", "items": {"type": "string"},
                         "description": "the top-level layers whose outputs are the network's"},
             "blocks": {"type": "object", "additionalProperties": {"x-archcalc": "layers"},

@@ -40,9 +40,12 @@ def test_limits_can_be_raised_for_one_run_and_unknown_ones_are_refused():
     ("args", "message"),
     [
         (["table", "lenet5", "--input", "9" * 5000 + "x1x1"], "expected sizes like 224x224x3"),
-        (["table", "lenet5", "--set", "H=224"], "'H' is not a size of this spec (it has no symbolic size"),
-        (["table", "lenet5", "--input", "HxWx1", "--set", "X=5"], "its symbolic sizes are H, W"),
-        (["table", "lenet5", "--set", "H=" + "9" * 5000], "NAME=SIZE with a positive whole SIZE"),
+        (
+            ["table", "lenet5", "--set", "H=224"],
+            "'H' is not a parameter or a size of this spec (it has no parameters and no symbolic size",
+        ),
+        (["table", "lenet5", "--input", "HxWx1", "--set", "X=5"], "no parameters and symbolic sizes H, W"),
+        (["table", "lenet5", "--set", "H=" + "9" * 5000], "NAME=VALUE with a positive whole VALUE"),
         (["memory", "lenet5", "--batch", "0"], "positive whole numbers like 1,8,32"),
         (["sizes", "alexnet", "--range", "1:1000000000"], "1,000,000,000 sizes is more than the 100,000"),
         (["diff", "lenet5", "lenet5", "--format", "csv"], "'csv' is not one of"),
