@@ -59,7 +59,7 @@ class Node:
         """The outermost container whose output this node is (not one around `reader`), for naming inputs:
         the next block reads `layer1`, not `layer1.1.add`."""
         node = self
-        around = set(_ancestors(reader)) if reader else set()
+        around = set(ancestors(reader)) if reader else set()
         while node.parent is not None and node.parent.value is self.value and node.parent not in around:
             if node.parent.role == "root":
                 break
@@ -67,7 +67,8 @@ class Node:
         return node
 
 
-def _ancestors(node: Node) -> Iterator[Node]:
+def ancestors(node: Node) -> Iterator[Node]:
+    """The containers around `node`, innermost first."""
     while node.parent is not None:
         node = node.parent
         yield node

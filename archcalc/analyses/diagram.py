@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archcalc.engine import analyze
-from archcalc.graph import Node
+from archcalc.graph import Node, ancestors
 from archcalc.shapes import Shape, format_shape
 from archcalc.spec.model import Spec
 
@@ -43,31 +43,56 @@ class Graph:
         self.edges.append((source, target, format_shape(self.shapes[source])))
 
 
-def build(spec: Spec, input_shape: Shape | None = None) -> Graph:
-    """The spec's diagram: the engine's graph, a box for every block and path, an edge for every input."""
+def build(spec: Spec, input_shape: Shape | None = None, depth: int | None = None) -> Graph:
+    """The spec's diagram: the engine's graph, a box for every block and path, an edge for every input,
+    an output node for each output. With `depth` (as the table's `--depth`), a block that deep is one node:
+    `--depth 1` draws the top level."""
     report = analyze(spec, input_shape)
     assert report.graph is not None
-    graph = Graph()
-    graph.node("input", f"input {format_shape(report.input)}", report.input, graph.root)
-    _draw(graph, report.graph.root, graph.root)
-    end = report.graph.root.value.name
-    graph.edge(end, graph.node("output", f"output {format_shape(report.output)}", report.output, graph.root))
+    drawer = _Drawer(Graph(), depth)
+    graph, root = drawer.graph, drawer.graph.root
+    graph.node("input", f"input {format_shape(report.input)}", report.input, root)
+    drawer.draw(report.graph.root, root)
+    named = report.graph.named()
+    ends = [(name, named[name].value, shape) for name, shape in report.outputs]
+    for name, node, shape in ends or [("", report.graph.root.value, report.output)]:
+        key = f"output {name}".rstrip()
+        graph.edge(drawer.shown(node), graph.node(key, f"{key} {format_shape(shape)}", shape, root))
     return graph
 
 
-def _draw(graph: Graph, container: Node, box: Box) -> None:
-    """The nodes directly inside `container` into `box`, in the order they ran; inner containers as boxes."""
-    for node in container.children:
-        if node.is_container:
-            inner = Box(node.name, f"{node.name}: {node.row.summary}")
-            box.boxes.append(inner)
-            _draw(graph, node, inner)
-            continue
-        row, short = node.row, node.name.rsplit(".", 1)[-1]  # its box says where it is
-        label = f"{row.kind}: {row.summary}" if node.role == "merge" else f"{short}: {row.kind} {row.summary}"
-        graph.node(node.name, label.rstrip(), row.output, box)
-        for source in node.inputs:
-            graph.edge(source.value.name, node.name)
+@dataclass
+class _Drawer:
+    graph: Graph
+    depth: int | None
+
+    def draw(self, container: Node, box: Box) -> None:
+        """The nodes directly inside `container` into `box`, in the order they ran; inner containers as
+        boxes, or as one node where they reach the depth asked for."""
+        for node in container.children:
+            if node.is_container and not self._collapsed(node):
+                inner = Box(node.name, f"{node.name}: {node.row.summary}")
+                box.boxes.append(inner)
+                self.draw(node, inner)
+                continue
+            row, short = node.row, node.name.rsplit(".", 1)[-1]  # its box says where it is
+            label = (
+                f"{row.kind}: {row.summary}" if node.role == "merge" else f"{short}: {row.kind} {row.summary}"
+            )
+            self.graph.node(node.name, label.rstrip(), row.output, box)
+            for source in node.inputs:
+                self.graph.edge(self.shown(source.value), node.name)
+
+    def _collapsed(self, node: Node) -> bool:
+        return self.depth is not None and node.row.depth + 1 >= self.depth
+
+    def shown(self, node: Node) -> str:
+        """The drawn node that stands for `node`: itself, or the outermost collapsed block around it."""
+        shown = node
+        for outer in ancestors(node):
+            if outer.is_container and self._collapsed(outer):
+                shown = outer
+        return shown.name
 
 
 def _key(name: str) -> str:

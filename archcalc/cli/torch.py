@@ -150,7 +150,7 @@ def _with_progress(run: Any) -> Any:
 
 
 @app.command()
-def export(
+def export(  # noqa: PLR0917 (one parameter per command-line option)
     spec: SpecArgument,
     output: Annotated[Path, typer.Argument(help="The file to write, e.g. resnet50.onnx.")],
     to: Annotated[
@@ -158,6 +158,12 @@ def export(
     ] = Target.onnx,
     input_shape: InputOption = None,
     assign: SetOption = None,
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            "--depth", "-d", min=1, help="Diagrams: draw blocks this deep as one node (1: top level)."
+        ),
+    ] = None,
 ) -> None:
     """Write the spec as a diagram (Mermaid, Graphviz DOT: no torch needed; `-` prints it), or its torch
     model as ONNX or TorchScript, checking the weights written."""
@@ -165,13 +171,17 @@ def export(
     if to in (Target.mermaid, Target.dot):
         from archcalc.analyses import diagram
 
-        graph = guarded(lambda: diagram.build(loaded, input_shape))
+        graph = guarded(lambda: diagram.build(loaded, input_shape, depth))
         text = diagram.mermaid(graph) if to is Target.mermaid else diagram.dot(graph)
         emit(text, output)
         return
     module = backend("export")
     try:
         numeric_input(loaded, input_shape, f"export --to {to.value}")
+        if depth is not None:
+            raise typer.BadParameter(
+                f"--depth draws diagrams; {to.value} exports the whole model", param_hint="--depth"
+            )
         if str(output) == "-":
             raise typer.BadParameter(f"{to.value} is binary: give a file name, not '-'", param_hint="OUTPUT")
         result = writing(
