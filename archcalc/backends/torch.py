@@ -157,7 +157,7 @@ class Crop(nn.Module):
         super().__init__()
         self.box = box
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, x: Any, *_references: Any) -> Any:
         top, height, left, width = self.box
         return x[:, :, top : top + height, left : left + width]
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, WithJsonSchema, model_validator
 
 from archcalc.errors import ShapeError
 from archcalc.layers.base import Layer, PositivePair, register
 from archcalc.layers.kit import Module, TorchKit
+from archcalc.layers.merge import Merge
 from archcalc.shapes import Shape, as_volume, format_shape
 
 Sides = tuple[int, int, int, int]
@@ -16,8 +17,9 @@ Sides = tuple[int, int, int, int]
 
 
 @register
-class Crop(Layer):
-    """A center crop of the plane to `size` (U-Net's cropped skip maps): nH'×nW' = size, nC' = nC.
+class Crop(Merge):
+    """A center crop of the plane: to `size`, or with `from: [map, reference]` to the reference's nH×nW —
+    U-Net's skip map cropped to its up-convolution's size. nC' = nC.
 
     The window starts ⌊(nH − h)/2⌋ rows and ⌊(nW − w)/2⌋ columns in (an odd surplus leaves the extra row or
     column at the bottom or right).
@@ -25,33 +27,48 @@ class Crop(Layer):
 
     kind = "crop"
     shorthand = "size"
+    how = "crop"
 
-    size: PositivePair
+    size: PositivePair | None = None
 
-    def box(self, x: Shape) -> Sides:
-        """(top, height, left, width) of the kept window."""
+    @model_validator(mode="after")
+    def _size_or_reference(self) -> Crop:
+        references = len(self.sources or ())
+        if (self.size is None) == (references == 2):
+            return self
+        raise ValueError("give either `size` (e.g. [56, 56]) or `from: [map, reference]` to crop the map "
+                         "to the reference's nH×nW")  # fmt: skip
+
+    def merged_shape(self, shapes: list[Shape]) -> Shape:
+        x = shapes[0]
+        target = self.size if self.size is not None else shapes[-1][:2]
+        if len(shapes) != (1 if self.size is not None else 2):
+            raise ShapeError("crops one map, to `size` or to one reference's nH×nW", "AC106")
+        self.box(x, (*target, 1))
+        return (target[0], target[1], as_volume(x)[2])
+
+    @staticmethod
+    def box(x: Shape, y: Shape) -> tuple[int, int, int, int]:
+        """(top, height, left, width) of the window of `x` that gives `y`."""
         height, width, _ = as_volume(x)
-        if self.size[0] > height or self.size[1] > width:
+        if y[0] > height or y[1] > width:
             raise ShapeError(
-                f"cannot crop {format_shape(x[:2])} to the larger {format_shape(self.size)}", "AC100"
+                f"cannot crop {format_shape(x[:2])} to the larger {format_shape(y[:2])}", "AC100"
             )
-        return (height - self.size[0]) // 2, self.size[0], (width - self.size[1]) // 2, self.size[1]
-
-    def output_shape(self, x: Shape) -> Shape:
-        self.box(x)
-        return (*self.size, x[2])
+        return (height - y[0]) // 2, y[0], (width - y[1]) // 2, y[1]
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
-        return kit.crop(self.box(x))
+        return kit.crop(self.box(x, y))
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
-        top, _, left, _ = self.box(x)
+        top, _, left, _ = self.box(x, y)
         rows, columns = f"{top}…{top + y[0] - 1}", f"{left}…{left + y[1] - 1}"
         return [f"keeps rows {rows} and columns {columns} of {format_shape(x[:2])}: {format_shape(y)}; "
                 "no parameters, no MACs"]  # fmt: skip
 
     def describe(self) -> str:
-        return f"center to {format_shape(self.size)}"
+        target = format_shape(self.size) if self.size else f"the size of {self.sources and self.sources[-1]}"
+        return f"center to {target}"
 
 
 def _sides(value: Any) -> Any:

@@ -86,3 +86,23 @@ def test_several_outputs_are_named_and_a_dead_end_is_a_lint_warning(tmp_path):
     spec.write_text(text)
     result = CliRunner().invoke(app, ["lint", str(spec)])
     assert "AC208 add 'add1': nothing reads its output and it is not in `outputs:`" in result.stdout
+
+
+def test_a_crop_takes_the_size_of_a_reference_as_u_net_crops_its_skip_maps():
+    text = """
+name: skip
+input: [64, 64, 8]
+layers:
+  - conv: {name: enc, filters: 8, kernel: 3}
+  - pool: {kernel: 2}
+  - conv_transpose: {name: up, filters: 8, kernel: 2, stride: 2}
+  - crop: {name: skip, from: [enc, up]}
+  - concat: {from: [skip, up]}
+"""
+    rows = {row.name: row for row in analyze(spec_from(text)).rows}
+    # enc 62×62 (valid 3×3), pooled 31, up-convolved back to 62: the crop keeps all of it; 8 + 8 channels
+    assert (rows["skip"].output, rows["concat1"].output) == ((62, 62, 8), (62, 62, 16))
+    assert rows["skip"].inputs == ("enc", "up")
+    with pytest.raises(SpecError) as error:
+        spec_from(text.replace("from: [enc, up]", "from: enc"))
+    assert "give either `size` (e.g. [56, 56]) or `from: [map, reference]`" in messages(error)[0]
