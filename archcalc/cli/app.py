@@ -193,6 +193,12 @@ SpecArgument = Annotated[
 ]
 
 
+DepthOption = Annotated[
+    int | None,
+    typer.Option("--depth", "-d", min=1, help="Show blocks only this many levels deep (1: the top level)."),
+]
+"""How deep a table lists rows, or a diagram draws blocks open."""
+
 SetOption = Annotated[
     str | None,
     typer.Option("--set", help="Give spec parameters or symbolic sizes values: n=18 or H=224,W=224."),

@@ -12,6 +12,7 @@ import typer
 
 from archcalc.analyses.presets import PRESETS, Preset
 from archcalc.cli.app import (
+    DepthOption,
     Format,
     InputOption,
     SetOption,
@@ -49,12 +50,7 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
         str | None, typer.Option("--columns", help="Extra columns: rf (receptive field), stride (effective).")
     ] = None,
     assign: SetOption = None,
-    depth: Annotated[
-        int | None,
-        typer.Option(
-            "--depth", "-d", min=1, help="Show rows at most this many levels deep (1: top level only)."
-        ),
-    ] = None,
+    depth: DepthOption = None,
 ) -> None:
     """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
     preset, wanted = _preset(count), _extra_columns(columns)

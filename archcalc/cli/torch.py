@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from archcalc.cli.app import (
+    DepthOption,
     InputOption,
     SetOption,
     SpecArgument,
@@ -158,12 +159,7 @@ def export(  # noqa: PLR0917 (one parameter per command-line option)
     ] = Target.onnx,
     input_shape: InputOption = None,
     assign: SetOption = None,
-    depth: Annotated[
-        int | None,
-        typer.Option(
-            "--depth", "-d", min=1, help="Diagrams: draw blocks this deep as one node (1: top level)."
-        ),
-    ] = None,
+    depth: DepthOption = None,
 ) -> None:
     """Write the spec as a diagram (Mermaid, Graphviz DOT: no torch needed; `-` prints it), or its torch
     model as ONNX or TorchScript, checking the weights written."""
