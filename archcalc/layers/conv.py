@@ -144,7 +144,7 @@ class Conv(Fused):
             x[2], self.filters, self.kernel, self.stride, self.padding, self.dilation, self.groups,
             bias=self.has_bias, padding_mode=self.padding_mode,
         )  # fmt: skip
-        return kit.fused(conv, nn.BatchNorm2d(self.filters) if self.bn else None, self.act)
+        return self.fused_module(conv, kit)
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         (top, bottom), (left, right) = self.pads()

@@ -60,7 +60,7 @@ class Dense(Fused):
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         nn = kit.nn
         linear = nn.Linear(x[0], self.units, bias=self.has_bias)
-        return kit.fused(linear, nn.BatchNorm1d(self.units) if self.bn else None, self.act)
+        return self.fused_module(linear, kit, norm="BatchNorm1d")
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         bias = " + 1" if self.has_bias else ""

@@ -8,6 +8,7 @@ from pydantic import Strict, model_validator
 
 from archcalc.layers.activation import Act
 from archcalc.layers.base import Layer
+from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.norm import batchnorm_params
 from archcalc.shapes import Shape, numel
 
@@ -53,6 +54,10 @@ class Fused(Layer):
     def bias_adds(self, x: Shape, y: Shape) -> int:
         """One add per output element when there is a bias."""
         return numel(y) if self.has_bias else 0
+
+    def fused_module(self, core: Module, kit: TorchKit, norm: str = "BatchNorm2d") -> Module:
+        """`core` built in torch, then its fused batch norm (`norm` of torch.nn) and activation."""
+        return kit.fused(core, getattr(kit.nn, norm)(self.width) if self.bn else None, self.act)
 
     def batchnorm_term(self) -> str:
         """The fused batch norm's part of the params formula (`explain`), if any."""

@@ -95,7 +95,7 @@ class ConvTranspose(Fused):
             x[2], self.filters, self.kernel, self.stride, self.padding, self.output_padding, self.groups,
             bias=self.has_bias, dilation=self.dilation,
         )  # fmt: skip
-        return kit.fused(core, nn.BatchNorm2d(self.filters) if self.bn else None, self.act)
+        return self.fused_module(core, kit)
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         axes = [
