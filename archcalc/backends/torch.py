@@ -41,7 +41,7 @@ class Flow(nn.Module):
         last = {source: index for index, reads in enumerate(wiring) for source in reads}
         last |= dict.fromkeys(self.outputs, len(parts))  # outputs are kept to the end
         self.steps = tuple(
-            (module, reads, [source for source in reads if last[source] == index])
+            (module, reads, sorted({source for source in reads if last[source] == index}))
             for index, ((_, module), reads) in enumerate(zip(parts, wiring, strict=True))
         )
 

@@ -131,3 +131,11 @@ def test_a_spec_that_reads_earlier_layers_by_name_runs_as_a_flow_in_torch():
     assert hwc(model(torch.zeros(nchw(report.input))).shape) == report.output
     # module names are the table's names, as for a chain
     assert {name for name, _ in model.named_children()} == {row.name for row in report.rows if row.depth == 0}
+
+
+def test_a_flow_reading_the_same_value_twice_runs():
+    spec = spec_from(
+        "name: t\ninput: [4, 4, 2]\nlayers:\n  - conv: {filters: 2, kernel: 1}\n  - add: [-1, -1]\n  - mul: [-1, -2, -2]\n"
+    )
+    report = analyze(spec)
+    assert hwc(build(spec, report).eval()(torch.ones(nchw(report.input))).shape) == (4, 4, 2)
