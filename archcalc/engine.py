@@ -144,6 +144,7 @@ class _Walker:
     def visit(self, layer: Layer, inputs: _Value | list[_Value], place: _Place, name: str) -> _Value:
         given = inputs if isinstance(inputs, list) else [inputs]
         if isinstance(layer, Composite):
+            self._located(layer, name, lambda: _one_input(given))
             return self._composite(layer, given[0], place, name)
         row = self._located(layer, name, lambda: _measure_all(layer, given, name, place.depth))
         frozen = replace(row, trainable_params=0) if place.frozen else row
@@ -224,11 +225,16 @@ def _value(x: Value) -> _Value:
     return x
 
 
+def _one_input(inputs: list[_Value]) -> None:
+    """Only a merge takes several inputs; any other layer (a block included) takes one."""
+    if len(inputs) > 1:
+        message = f"takes one input, not {len(inputs)}; join them first with concat, add or mul"
+        raise ShapeError(message, "AC106")
+
+
 def _measure_all(layer: Layer, inputs: list[_Value], name: str, depth: int) -> LayerRow:
-    if len(inputs) > 1 and not isinstance(layer, Merge):
-        raise ShapeError(
-            f"takes one input, not {len(inputs)}; join them first with concat, add or mul", "AC106"
-        )
+    if not isinstance(layer, Merge):
+        _one_input(inputs)
     return measure(layer, inputs[0].shape, name, depth, [x.shape for x in inputs[1:]])
 
 

@@ -81,6 +81,18 @@ def effective_kernel(kernel: Pair, dilation: Pair) -> Pair:
     return dilation[0] * (kernel[0] - 1) + 1, dilation[1] * (kernel[1] - 1) + 1
 
 
+def check_padding_mode(mode: str, size: Pair, pads: tuple[Pair, Pair], advice: str = "") -> None:
+    """torch's limits on padding modes, per axis (before, after): reflect padding must be smaller than the
+    input, circular padding at most as large (it wraps around once); zeros and replicate have none."""
+    if mode not in ("reflect", "circular"):
+        return
+    for n, sides in zip(size, pads, strict=True):
+        if any(p > n or (p == n and mode == "reflect") for p in sides):
+            bound = "smaller than" if mode == "reflect" else "at most"
+            raise ShapeError(f"{mode} padding of {max(sides)} must be {bound} its input size {n} "
+                             f"(torch refuses it){advice}")  # fmt: skip
+
+
 def factor(dim: Dim) -> str:
     """A size written as a factor of a product: a symbolic sum in parentheses (`(⌊(H − 11)/4⌋ + 1)·96`)."""
     return f"({dim})" if len(getattr(dim, "terms", ())) > 1 else str(dim)

@@ -10,7 +10,7 @@ from archcalc.errors import ShapeError
 from archcalc.layers.base import Layer, PositivePair, register
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.merge import Merge
-from archcalc.shapes import Shape, as_volume, format_shape
+from archcalc.shapes import Shape, as_volume, check_padding_mode, format_shape
 
 Sides = tuple[int, int, int, int]
 """(top, bottom, left, right)."""
@@ -111,14 +111,7 @@ class Pad(Layer):
     def output_shape(self, x: Shape) -> Shape:
         height, width, channels = as_volume(x)
         top, bottom, left, right = self.padding
-        for n, pads in ((height, (top, bottom)), (width, (left, right))):
-            if any(p > n or (p == n and self.mode == "reflect") for p in pads) and self.mode in (
-                "reflect",
-                "circular",
-            ):
-                bound = "smaller than" if self.mode == "reflect" else "at most"
-                raise ShapeError(f"{self.mode} padding of {max(pads)} must be {bound} its input size {n} "
-                                 "(torch refuses it)")  # fmt: skip
+        check_padding_mode(self.mode, (height, width), ((top, bottom), (left, right)))
         return top + height + bottom, left + width + right, channels
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:

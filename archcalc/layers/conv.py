@@ -23,6 +23,7 @@ from archcalc.shapes import (
     Shape,
     Tiling,
     as_volume,
+    check_padding_mode,
     effective_kernel,
     explain_window,
     factor,
@@ -115,22 +116,13 @@ class Conv(Fused):
     def output_shape(self, x: Shape) -> Shape:
         height, width, _ = as_volume(x)
         self.weights_per_filter(x)
-        self._check_padding_mode((height, width))
+        check_padding_mode(
+            self.padding_mode, (height, width), self.pads(), "; pad less or use padding_mode zeros"
+        )
         out = sliding_window(
             (height, width), self.kernel, stride=self.stride, padding=self.pads(), dilation=self.dilation
         )
         return (*out, self.filters)
-
-    def _check_padding_mode(self, size: Pair) -> None:
-        """torch's limits: reflect padding must be smaller than the input on each side, circular padding at
-        most as large (it wraps around once)."""
-        if self.padding_mode not in ("reflect", "circular"):
-            return
-        for n, pads in zip(size, self.pads(), strict=True):
-            if any(p > n or (p == n and self.padding_mode == "reflect") for p in pads):
-                bound = "smaller than" if self.padding_mode == "reflect" else "at most"
-                raise ShapeError(f"{self.padding_mode} padding of {max(pads)} must be {bound} its input size "
-                                 f"{n} (torch refuses it); pad less or use padding_mode zeros")  # fmt: skip
 
     def param_count(self, x: Shape) -> int:
         return self.weights_per_filter(x) * self.filters + self.fused_params()

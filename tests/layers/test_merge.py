@@ -106,3 +106,13 @@ layers:
     with pytest.raises(SpecError) as error:
         spec_from(text.replace("from: [enc, up]", "from: enc"))
     assert "give either `size` (e.g. [56, 56]) or `from: [map, reference]`" in messages(error)[0]
+
+
+def test_a_block_given_several_inputs_is_refused_not_fed_the_first():
+    text = ROUTE.replace("  - global_pool\n", "  - sequential: {from: [-1, stem], layers: [global_pool]}\n")
+    with pytest.raises(SpecError) as error:
+        analyze(spec_from(text))
+    assert (
+        "sequential 'sequential1': takes one input, not 2; join them first with concat, add or mul"
+        in messages(error)[0]
+    )
