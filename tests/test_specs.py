@@ -284,3 +284,42 @@ def test_the_cifar_resnets_depth_is_a_parameter_set_from_the_command_line():
         report = json.loads(result.stdout)
         assert (report["totals"]["params"], report["totals"]["macs"]) == resnet_cifar(n)[2:4]
         assert sum(row["kind"] in ("conv", "dense") for row in report["layers"]) == depth == 6 * n + 2
+
+
+def test_every_command_that_reads_a_spec_takes_its_parameters_from_set(tmp_path):
+    from typer.testing import CliRunner
+
+    from archcalc.cli import app
+
+    def run(*args: str):
+        return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+    swept = json.loads(run("sizes", "resnet-cifar", "-r", "32:32", "--sweep", "-f", "json",
+                           "--set", "n=18").stdout)  # fmt: skip
+    assert swept[0]["macs"] == resnet_cifar(18)[3]
+    compared = json.loads(run("diff", "resnet-cifar", "resnet-cifar", "--set-b", "n=18", "-f", "json").stdout)
+    assert compared["a"]["totals"]["params"] == resnet_cifar(3)[2]
+    assert compared["b"]["totals"]["params"] == resnet_cifar(18)[2]
+    budget = str(resnet_cifar(3)[2] + 1)
+    assert run("lint", str(SPECS / "resnet-cifar.yaml"), "--max-params", budget).exit_code == 0
+    over = run("lint", str(SPECS / "resnet-cifar.yaml"), "--max-params", budget, "--set", "n=4")
+    assert over.exit_code == 1 and f"params {resnet_cifar(4)[2]:,} exceed" in over.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("lint", str(SPECS / "resnet-cifar.yaml"), "--set", "depth=20"),
+        ("sizes", "resnet-cifar", "-r", "32:32", "--set", "H=32"),
+        ("diff", "resnet-cifar", "lenet5", "--set-b", "n=3"),
+        ("bench", "resnet-cifar", "--set", "m=3"),
+    ],
+)
+def test_a_set_name_the_spec_does_not_declare_is_a_usage_error(args):
+    from typer.testing import CliRunner
+
+    from archcalc.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 2, result.output
+    assert "--set" in result.stderr

@@ -22,6 +22,7 @@ import torch
 from archcalc.backends.torch import build, nchw
 from archcalc.engine import analyze
 from archcalc.report import Report
+from archcalc.shapes import Shape
 from archcalc.spec.model import Spec
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
@@ -83,9 +84,12 @@ class BenchResult:
     interrupted: bool = False
 
 
-def bench(spec: Spec, options: BenchOptions, progress: Progress | None = None) -> BenchResult:
-    """Measure `spec` at every batch size of `options`; never raises for one batch size's failure."""
-    report = analyze(spec)
+def bench(
+    spec: Spec, options: BenchOptions, progress: Progress | None = None, input_shape: Shape | None = None
+) -> BenchResult:
+    """Measure `spec` (at `input_shape`, default its own input) at every batch size of `options`; never
+    raises for one batch size's failure."""
+    report = analyze(spec, input_shape)
     device = _device(options.device)
     result = BenchResult(
         spec.name, device.type, _device_name(device), torch.__version__, options.dtype,

@@ -205,24 +205,24 @@ SetOption = Annotated[
 ]
 
 
-def assignments(text: str | None) -> dict[str, int]:
+def assignments(text: str | None, option: str = "--set") -> dict[str, int]:
     """`H=224,W=224` → {"H": 224, "W": 224}, or a usage error."""
     values: dict[str, int] = {}
     for part in filter(None, (text or "").split(",")):
         name, _, value = part.partition("=")
         if not name.strip().isidentifier():
             message = f"expected NAME=VALUE pairs like n=18 or H=224,W=224, got {part[:40]!r}"
-            raise typer.BadParameter(message, param_hint="--set")
-        values[name.strip()] = whole_number(value, "--set", "NAME=VALUE with a positive whole VALUE")
+            raise typer.BadParameter(message, param_hint=option)
+        values[name.strip()] = whole_number(value, option, "NAME=VALUE with a positive whole VALUE")
     return values
 
 
 def load_set(
-    argument: str, assign: str | None, input_shape: InputShape | None
+    argument: str, assign: str | None, input_shape: InputShape | None, option: str = "--set"
 ) -> tuple[Spec, InputShape | None]:
     """The spec with `--set` applied: its parameters (`n=18`, the spec read again with them), then its
     symbolic sizes (`H=224`, put into the input); a name that is neither is a usage error."""
-    values, spec = assignments(assign), load(argument)
+    values, spec = assignments(assign, option), load(argument)
     params = {name: value for name, value in values.items() if name in spec.params}
     if params:
         spec = guarded(lambda: open_spec(argument, params))
@@ -236,7 +236,7 @@ def load_set(
         message = (f"'{unknown[0]}' is not a parameter or a size of this spec (it has {' and '.join(have)}; "
                    "declare `params: {name: value}`, or write the input as `input: [H, W, 3]` or `--input "
                    "HxWx3`)")  # fmt: skip
-        raise typer.BadParameter(message, param_hint="--set")
+        raise typer.BadParameter(message, param_hint=option)
     if not sizes:
         return spec, input_shape
     return spec, InputShape(sizes[d] if isinstance(d, str) and d in sizes else d for d in given)
@@ -264,7 +264,8 @@ def numeric_input(
         return
     example = "x".join(["224", "224", str(shape[-1])])
     missing = f"{' and '.join(symbols)} {'has no value' if len(symbols) == 1 else 'have no values'}"
-    how = (f"give the input with {option}, e.g. {option} {example}" if option
+    how = (f"give them values with --set {','.join(f'{s}=224' for s in symbols[:2])}" if option == "--set"
+           else f"give the input with {option}, e.g. {option} {example}" if option
            else "write numbers in the spec's `input:`")  # fmt: skip
     raise typer.BadParameter(f"{command} needs numbers for the input sizes, but {missing}; {how}",
                              param_hint=option or "SPEC")  # fmt: skip

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from archcalc.cli.app import TableOrJson, app
+from archcalc.cli.app import TableOrJson, app, assignments
 
 if TYPE_CHECKING:
     from archcalc.lint.config import LintConfig
@@ -58,16 +58,26 @@ def lint(  # noqa: PLR0917 (one parameter per command-line option)
         bool, typer.Option(help="Skip given files without a top-level `layers:` (for pre-commit).")
     ] = False,
     exit_zero: Annotated[bool, typer.Option(help="Report only: exit 0 whatever is found.")] = False,
+    assign: Annotated[
+        str | None, typer.Option("--set", help="Spec parameters, e.g. n=18, for the specs declaring them.")
+    ] = None,
 ) -> None:
     """Check specs: schema and shape errors, wasteful or suspicious designs, and budgets."""
     from archcalc.lint import output
-    from archcalc.lint.runner import discover, lint_file
+    from archcalc.lint.runner import Params, discover, lint_file
 
     options = {"select": select, "extend_select": extend_select, "ignore": ignore, "max_params": max_params,
                "max_macs": max_macs, "max_activations": max_activations}  # fmt: skip
     config = _config({key: value for key, value in options.items() if value})
     files = discover(paths or [Path.cwd()], only_specs)
-    findings = [finding for path in files for finding in lint_file(path, config)]
+    params = Params(assignments(assign))
+    findings = [finding for path in files for finding in lint_file(path, config, params)]
+    unused = [name for name in params.values if name not in params.used]
+    if unused:
+        message = (
+            f"no spec linted declares a parameter '{unused[0]}' (specs declare `params: {{name: value}}`)"
+        )
+        raise typer.BadParameter(message, param_hint="--set")
     chosen = output_format or (
         LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.concise
     )

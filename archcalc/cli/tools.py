@@ -17,7 +17,6 @@ from archcalc.cli.app import (
     app,
     emit,
     guarded,
-    load,
     load_set,
     numeric_input,
     parse_input,
@@ -50,6 +49,7 @@ def sizes(
     output_format: Annotated[
         TableJsonCsv, typer.Option("--format", "-f", help="How to print the result.")
     ] = TableJsonCsv.table,
+    assign: SetOption = None,
 ) -> None:
     """The input sizes whose every window tiles exactly, or (--sweep) output and MACs across a range."""
     from archcalc.analyses import sizes as sizing
@@ -58,7 +58,10 @@ def sizes(
         candidates = sizing.parse_range(size_range)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--range") from None
-    loaded = load(spec)
+    loaded, chosen = load_set(spec, assign, None)
+    if chosen is not None:
+        message = "sizes chooses the input sizes itself (--range); give --set spec parameters only, e.g. n=18"
+        raise typer.BadParameter(message, param_hint="--set")
     rows = guarded(lambda: sizing.sweep(loaded, candidates))
     from archcalc.render.sizes import render_sizes
 
@@ -66,7 +69,7 @@ def sizes(
 
 
 @app.command()
-def diff(
+def diff(  # noqa: PLR0917 (one parameter per command-line option)
     spec_a: Annotated[str, typer.Argument(help="Spec A: a file or a built-in name.")],
     spec_b: Annotated[str, typer.Argument(help="Spec B (may be A again, at another --input-b).")],
     input_a: Annotated[
@@ -78,12 +81,15 @@ def diff(
     output_format: Annotated[
         TableMarkdownJson, typer.Option("--format", "-f", help="How to print the result.")
     ] = TableMarkdownJson.table,
+    set_a: Annotated[str | None, typer.Option("--set-a", help="A's parameters or sizes: n=18.")] = None,
+    set_b: Annotated[str | None, typer.Option("--set-b", help="B's parameters or sizes: n=9.")] = None,
 ) -> None:
     """Compare two specs stage by stage (stages by output resolution) and in total: params, MACs, shapes."""
     from archcalc.analyses.diff import diff as stage_diff
     from archcalc.render import diff as render_diff
 
-    sides = [(load(spec_a), input_a, "--input-a"), (load(spec_b), input_b, "--input-b")]
+    sides = [(*load_set(spec_a, set_a, input_a, "--set-a"), "--input-a"),
+             (*load_set(spec_b, set_b, input_b, "--set-b"), "--input-b")]  # fmt: skip
     for loaded, shape, option in sides:
         numeric_input(loaded, shape, "diff", option)
     a, b = (analysed(loaded, shape) for loaded, shape, _ in sides)

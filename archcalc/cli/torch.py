@@ -23,7 +23,6 @@ from archcalc.cli.app import (
     app,
     emit,
     guarded,
-    load,
     load_set,
     numeric_input,
     show,
@@ -98,14 +97,17 @@ def bench(  # noqa: PLR0917 (one parameter per command-line option)
     output_format: Annotated[
         TableJsonCsv, typer.Option("--format", "-f", help="How to print the result.")
     ] = TableJsonCsv.table,
+    assign: SetOption = None,
 ) -> None:
     """Time the spec built in torch: median and spread, samples/s, peak memory, achieved FLOP/s (and MFU)."""
     options = _bench_options(device, batch, dtype, mode, warmup=warmup, iters=iters, budget=budget,
                              channels_last=channels_last, compile=compile_model)  # fmt: skip
-    loaded = load(spec)
-    numeric_input(loaded, None, "bench", option=None)
+    loaded, input_shape = load_set(spec, assign, None)
+    numeric_input(loaded, input_shape, "bench", option="--set")
     module = backend("bench")
-    result = _with_progress(lambda progress: module.bench(loaded, module.BenchOptions(**options), progress))
+    result = _with_progress(
+        lambda progress: module.bench(loaded, module.BenchOptions(**options), progress, input_shape)
+    )
     from archcalc.render import torch as render_torch
 
     if output_format is TableJsonCsv.table:

@@ -41,6 +41,21 @@ class Finding:
         return f"{where}: {d.code} {d.message}"
 
 
+@dataclass
+class Params:
+    """`--set` values for a run over many specs: each spec takes those it declares under `params:`;
+    `used` collects the names some spec took, so that a name none declares can be refused."""
+
+    values: dict[str, int] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+    def declared_by(self, data: object) -> dict[str, int]:
+        declared = data.get("params") if isinstance(data, dict) else None
+        taken = {k: v for k, v in self.values.items() if isinstance(declared, dict) and k in declared}
+        self.used |= set(taken)
+        return taken
+
+
 def discover(paths: Iterable[Path], only_specs: bool = False) -> list[Path]:
     """Files as given (with `only_specs`, those that look like specs); folders searched for *.yaml / *.yml
     that look like specs (a top-level `layers:`)."""
@@ -69,26 +84,27 @@ def _looks_like_spec(path: Path) -> bool:
         return True  # let linting report why it cannot be read
 
 
-def lint_file(path: Path, config: LintConfig) -> list[Finding]:
+def lint_file(path: Path, config: LintConfig, params: Params | None = None) -> list[Finding]:
     """Every finding of one file, suppressions applied, in file order. A bug of archcalc's on this file is
-    a finding too (AC000), so that it never hides the other files' findings."""
+    a finding too (AC000), so that it never hides the other files' findings. `params` give spec parameters
+    values (`--set n=18`) in the specs that declare them."""
     display = str(path)
     try:
         text = read_text(path, display)
     except SpecError as exc:
         return _findings(exc.diagnostics, config)
     try:
-        findings = _findings(_diagnostics(text, display, config), config)
+        findings = _findings(_diagnostics(text, display, config, params or Params()), config)
     except Exception as exc:
         message = f"internal error: {type(exc).__name__}: {str(exc)[:300]} — please report it"
         return [Finding(Diagnostic(display, 0, 0, message, "AC000"), "error")]
     return _suppress(findings, text, display, config)
 
 
-def _diagnostics(text: str, display: str, config: LintConfig) -> list[Diagnostic]:
+def _diagnostics(text: str, display: str, config: LintConfig, params: Params) -> list[Diagnostic]:
     try:
         data, source = load_text(text, display)
-        spec = parse_spec(data, source)
+        spec = parse_spec(data, source, params.declared_by(data))
         spec_config = config.merged(spec.lint, "lint") if spec.lint else config
         report = analyze(spec)
     except SpecError as exc:

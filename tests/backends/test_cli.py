@@ -46,3 +46,11 @@ def test_export_writes_the_file_and_checks_its_weights(tmp_path):
     assert result.exit_code == 0
     assert result.stdout == f"wrote {target} (torchscript): 61,706 params, as the engine counts\n"
     assert target.stat().st_size > 0
+
+
+def test_bench_runs_the_spec_with_the_parameters_given_by_set():
+    from tests.test_specs import resnet_cifar
+
+    result = CliRunner().invoke(app, ["bench", "resnet-cifar", "--set", "n=2", "--iters", "1", "--warmup", "0",
+                                      "-f", "json"])  # fmt: skip
+    assert json.loads(result.stdout)["flops_per_sample"] == 2 * resnet_cifar(2)[3]
