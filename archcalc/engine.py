@@ -62,15 +62,15 @@ class _Place:
     parent: Node
     depth: int
     frozen: bool
-    routes: bool = True
-    """Whether layers here may read earlier layers by name (`from:`): the top level and sequences."""
+    visible: _Earlier | None = None
+    """The layers of the lists around this place that `from:` may read by name (None at the top level)."""
 
     def name(self, name: str) -> str:
         """The full name of a row called `name` here (`layer3.2.` + `conv1`)."""
         return f"{self.parent.name}.{name}" if self.parent.name else name
 
-    def inside(self, node: Node, frozen: bool = False, routes: bool = False) -> _Place:
-        return _Place(node, self.depth + 1, self.frozen or frozen, routes)
+    def inside(self, node: Node, frozen: bool = False) -> _Place:
+        return _Place(node, self.depth + 1, self.frozen or frozen, self.visible)
 
 
 @dataclass(frozen=True)
@@ -132,11 +132,11 @@ class _Walker:
         """Carry `x` through `layers` in a row, as the list `scope` of the container being filled; a layer
         with `from:` reads earlier layers of the list instead of the one before."""
         listed = place.parent.lists.setdefault(scope, [])
-        earlier = _Earlier(x, place.routes)
+        earlier = _Earlier(x, place.visible)
         for layer in layers:
             name = place.name(f"{scope}{layer.name or layer.kind}")
             inputs = self._located(layer, name, lambda: earlier.inputs(layer, x))  # noqa: B023 (called now)
-            x = self.visit(layer, inputs, place, name)
+            x = self.visit(layer, inputs, replace(place, visible=earlier), name)
             earlier.add(str(layer.name), x)
             listed.append(x.node)
         return x
@@ -174,7 +174,7 @@ class _Walker:
     def _composite(self, layer: Composite, x: _Value, place: _Place, name: str) -> _Value:
         head = LayerRow(name, layer.kind, layer.summary(), x.shape, x.shape, depth=place.depth)
         node = self.add(Node(head, "composite", layer, place.parent, [x.node]))
-        inner = place.inside(node, frozen=not layer.trainable, routes=layer.routes)
+        inner = place.inside(node, frozen=not layer.trainable)
         walk = lambda: layer.walk(x, _Scope(self, inner))  # noqa: E731
         return self.contain(node, lambda: self._located(layer, name, walk))
 
@@ -239,11 +239,12 @@ def _measure_all(layer: Layer, inputs: list[_Value], name: str, depth: int) -> L
 
 
 class _Earlier:
-    """The layers a list has walked so far, for `from:`: by name, or by relative index (-1 the one before,
-    the list's own input when there is none)."""
+    """The layers a list has walked so far, for `from:`: by relative index (-1 the one before, the list's
+    own input when there is none), or by name — a layer of this list, else of the lists around it (those
+    before the composite being walked) — followed by a dotted path into it (`backbone.stage4`)."""
 
-    def __init__(self, start: _Value, routes: bool) -> None:
-        self.start, self.routes = start, routes
+    def __init__(self, start: _Value, outer: _Earlier | None) -> None:
+        self.start, self.outer = start, outer
         self.named: list[tuple[str, _Value]] = []
 
     def add(self, name: str, value: _Value) -> None:
@@ -252,10 +253,6 @@ class _Earlier:
     def inputs(self, layer: Layer, previous: _Value) -> _Value | list[_Value]:
         if not layer.sources:
             return previous
-        if not self.routes:
-            raise ShapeError("`from:` reads earlier layers of the top-level list or of a sequence, not of "
-                             "a residual body or a branch path (give those a sequence of their own)",
-                             "AC106")  # fmt: skip
         return [self._one(source) for source in layer.sources]
 
     def _one(self, source: str | int) -> _Value:
@@ -265,11 +262,34 @@ class _Earlier:
                 raise ShapeError(f"from: {source} reaches before the start of its list ({len(self.named)} "
                                  "earlier layers)", "AC106")  # fmt: skip
             return self.named[-back][1] if back <= len(self.named) else self.start
-        found = [value for name, value in self.named if name == source]
-        if not found:
-            names = [name for name, _ in self.named]
+        head, *path = source.split(".")
+        found = self._named(head)
+        if found is None:
+            names = self.visible()
             known = ", ".join(names[-8:]) or "none"
-            raise ShapeError(f"from: no earlier layer '{source}' in this list{suggest(source, names)} "
-                             f"(earlier layers: {known}; a name must come before the layer that reads it)",
+            raise ShapeError(f"from: no earlier layer '{head}'{suggest(head, names)} (earlier layers: "
+                             f"{known}; a name must come before the layer that reads it)",
                              "AC106")  # fmt: skip
-        return found[-1]
+        return _inside(found, path, source) if path else found
+
+    def _named(self, name: str) -> _Value | None:
+        found = [value for known, value in self.named if known == name]
+        return found[-1] if found else self.outer._named(name) if self.outer else None
+
+    def visible(self) -> list[str]:
+        """The names `from:` can start with here, the nearest last."""
+        return [*(self.outer.visible() if self.outer else []), *(name for name, _ in self.named)]
+
+
+def _inside(value: _Value, path: list[str], source: str) -> _Value:
+    """The part `path` (`stage4`, `stage4.3.conv1`) of a container already walked, by its parts' names."""
+    node = value.node
+    for step in path:
+        parts = {part.name.removeprefix(f"{node.name}."): part
+                 for nodes in node.lists.values() for part in nodes}  # fmt: skip
+        if step not in parts:
+            have = ", ".join(list(parts)[:12]) or "none: it is a single layer"
+            raise ShapeError(f"from: '{source}': {node.name} has no part '{step}'"
+                             f"{suggest(step, list(parts))} (its parts: {have})", "AC106")  # fmt: skip
+        node = parts[step]
+    return _Value(node.row.output, node)

@@ -27,36 +27,91 @@ class Model(nn.Sequential):
     """A spec built for torch: its top-level layers in order, each under its table name."""
 
 
-class Flow(nn.Module):
-    """Layers in order where some read earlier ones (`from:`): each takes the outputs its wiring names (-1:
-    the flow's own input), and a value is let go after its last reader, as torch.fx's graph module does."""
+Source = int | str
+"""Where a layer's input comes from: a position in its own list (-1: the list's input), or the name of a
+layer elsewhere (a part of an earlier block, a layer of an enclosing list), kept for it by Taps."""
 
-    def __init__(
-        self, parts: list[tuple[str, Any]], wiring: list[tuple[int, ...]], outputs: tuple[int, ...] = ()
-    ) -> None:
+
+class Taps:
+    """Values read outside the list that made them, by layer name: a forward hook on each such layer keeps
+    its output until the model's forward returns (the engine's graph says which layers they are)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.values: dict[str, Any] = {}
+        self.active = False
+        """Whether the model's forward is running (a part called on its own keeps nothing)."""
+
+    def attach(self, model: Any) -> None:
+        for name in sorted(self.names):
+            model.get_submodule(name).register_forward_hook(_Keep(self, name))
+
+
+class _Keep:
+    """The forward hook that keeps one layer's output in its Taps (an object, so that deepcopy keeps a copy
+    of a model writing to its own Taps)."""
+
+    def __init__(self, taps: Taps, name: str) -> None:
+        self.taps, self.name = taps, name
+
+    def __call__(self, _module: Any, _inputs: Any, output: Any) -> None:
+        if self.taps.active:
+            self.taps.values[self.name] = output
+
+
+class Steps:
+    """A list's modules run in order, each on the values its wiring names; a value of the list is let go
+    after its last reader (as torch.fx's graph module does), except those in `keep`."""
+
+    def __init__(self, modules: Sequence[Any], wiring: Sequence[tuple[Source, ...]], taps: Taps,
+                 keep: tuple[int, ...]) -> None:  # fmt: skip
+        last = {source: index for index, reads in enumerate(wiring) for source in reads}
+        last |= dict.fromkeys(keep, len(modules))
+        self.taps = taps
+        self.steps = tuple(
+            (module, reads, sorted(s for s in set(reads) if isinstance(s, int) and last[s] == index))
+            for index, (module, reads) in enumerate(zip(modules, wiring, strict=True))
+        )
+
+    def run(self, x: Any) -> dict[int, Any]:
+        values, kept = {-1: x}, self.taps.values
+        for index, (module, reads, done) in enumerate(self.steps):
+            values[index] = module(*(kept[s] if isinstance(s, str) else values[s] for s in reads))
+            for source in done:
+                del values[source]
+        return values
+
+
+class Flow(nn.Module):
+    """Layers in order where some read others than the one before (`from:`), returning `outputs`
+    (positions; default the last)."""
+
+    def __init__(self, parts: list[tuple[str, Any]], wiring: list[tuple[Source, ...]], taps: Taps,
+                 outputs: tuple[int, ...] = ()) -> None:  # fmt: skip
         super().__init__()
         for name, module in parts:
             self.add_module(name, module)
         self.outputs = outputs or (len(parts) - 1,)
-        last = {source: index for index, reads in enumerate(wiring) for source in reads}
-        last |= dict.fromkeys(self.outputs, len(parts))  # outputs are kept to the end
-        self.steps = tuple(
-            (module, reads, sorted({source for source in reads if last[source] == index}))
-            for index, ((_, module), reads) in enumerate(zip(parts, wiring, strict=True))
-        )
+        self.flow = Steps([module for _, module in parts], wiring, taps, self.outputs)
 
     def forward(self, x: Any) -> Any:
-        values = {-1: x}
-        for index, (module, reads, done) in enumerate(self.steps):
-            values[index] = module(*(values[source] for source in reads))
-            for source in done:
-                del values[source]
+        values = self.flow.run(x)
         found = tuple(values[index] for index in self.outputs)
         return found if len(found) > 1 else found[0]
 
 
 class FlowModel(Flow):
-    """A spec whose top level reads earlier layers by name, built for torch."""
+    """A spec whose top level reads earlier layers by name, or with several outputs, built for torch; the
+    values kept for readers in other lists are let go when it returns."""
+
+    def forward(self, x: Any) -> Any:
+        taps = self.flow.taps
+        taps.active = True
+        try:
+            return super().forward(x)
+        finally:
+            taps.values.clear()
+            taps.active = False
 
 
 class Fused(nn.Module):
@@ -99,22 +154,21 @@ class Merge(nn.Module):
 class Residual(nn.Module):
     """act(body(x) + shortcut(x)): the body's layers, `shortcut` (absent: identity), and the merge `add`."""
 
-    def __init__(self, body: list[tuple[str, Any]], shortcut: Any | None, act: Any | None, add: bool) -> None:
+    def __init__(self, body: Steps, names: list[str], shortcut: Any | None, act: Any | None,
+                 add: bool) -> None:  # fmt: skip
         super().__init__()
-        for name, module in body:
+        for name, (module, *_) in zip(names, body.steps, strict=True):
             self.add_module(name, module)
         if shortcut is not None:
             self.add_module("shortcut", shortcut)
         merge = Merge("add", act) if add else act  # plain: no add, only the activation (if any)
         if merge is not None:
             self.add_module("add" if add else "act", merge)
-        self.steps = (tuple(module for _, module in body), shortcut, merge, add)
+        self.steps = (body, len(names) - 1, shortcut, merge, add)
 
     def forward(self, x: Any) -> Any:
-        body, shortcut, merge, add = self.steps
-        z = x
-        for layer in body:
-            z = layer(z)
+        body, last, shortcut, merge, add = self.steps
+        z = body.run(x)[last]
         if add and merge is not None:
             return merge(z, x if shortcut is None else shortcut(x))
         return z if merge is None else merge(z)
@@ -168,24 +222,29 @@ class Kit:
 
     nn: Any = nn
 
-    def __init__(self, node: Node) -> None:
-        self.node = node
+    def __init__(self, node: Node, taps: Taps) -> None:
+        self.node, self.taps = node, taps
 
     def parts(self, layers: Sequence[Layer], scope: str = "") -> list[tuple[str, Any]]:
         """`layers` built in torch: the list `scope` of this node (a named path's: the path's own list)."""
         return [
-            (str(layer.name), layer.to_torch(node.row.input, node.row.output, Kit(node)))
-            for layer, node in zip(layers, self._list(scope), strict=True)
+            (str(layer.name), layer.to_torch(node.row.input, node.row.output, Kit(node, self.taps)))
+            for layer, node in zip(layers, self._owner(scope).lists[""], strict=True)
         ]
 
-    def _list(self, scope: str) -> list[Node]:
-        return self.node.lists[scope] if not scope else self.node.lists[scope][0].lists[""]
+    def _owner(self, scope: str) -> Node:
+        """The node whose list '' is the list `scope` of this node (a named path's: the path)."""
+        return self.node if not scope else self.node.lists[scope][0]
 
-    def wiring(self, scope: str = "") -> list[tuple[int, ...]]:
-        """For each node of the list `scope`, the positions of the ones it reads (-1: the list's input)."""
-        nodes = self._list(scope)
-        position = {node: index for index, node in enumerate(nodes)}
-        return [tuple(position.get(source, -1) for source in node.inputs) for node in nodes]
+    def wiring(self, scope: str = "") -> list[tuple[Source, ...]]:
+        """For each node of the list `scope`, where each of its inputs comes from (see Source); a layer
+        read from another list is marked for Taps to keep."""
+        owner = self._owner(scope)
+        nodes, start = owner.lists[""], owner.inputs[0]
+        position = {node: index for index, node in enumerate(nodes)} | {start: -1}
+        for source in {source for node in nodes for source in node.inputs} - position.keys():
+            self.taps.names.add(source.name)
+        return [tuple(position.get(source, source.name) for source in node.inputs) for node in nodes]
 
     def activation(self, act: Act, inplace: bool = False) -> Any:
         return act.module(nn, inplace)
@@ -198,12 +257,14 @@ class Kit:
     def sequence(self, parts: list[tuple[str, Any]], scope: str = "") -> Any:
         """nn.Sequential for a chain; a Flow where a layer reads an earlier one by name (`from:`)."""
         wiring = self.wiring(scope)
-        if wiring == [(index - 1,) for index in range(len(wiring))]:
+        if wiring == _chain(len(wiring)):
             return nn.Sequential(OrderedDict(parts))
-        return Flow(parts, wiring)
+        return Flow(parts, wiring, self.taps)
 
     def residual(self, body: list[tuple[str, Any]], shortcut: Any | None, act: Act | None, add: bool) -> Any:
-        return Residual(body, shortcut, act and self.activation(act, inplace=add), add)
+        steps = Steps([module for _, module in body], self.wiring(), self.taps, keep=(len(body) - 1,))
+        names = [name for name, _ in body]
+        return Residual(steps, names, shortcut, act and self.activation(act, inplace=add), add)
 
     def branches(self, paths: Mapping[str, Any], merge: str, act: Act | None) -> Any:
         fresh = merge == "concat" or len(paths) > 1  # a lone added path is not a new tensor: no in-place act
@@ -224,13 +285,20 @@ def build(spec: Spec, report: Report | None = None) -> Any:
     output); `report` is the engine's analysis of it at the input it will run with (default: the spec's)."""
     report = report or analyze(spec)
     assert report.graph is not None
-    kit = Kit(report.graph.root)
+    kit = Kit(report.graph.root, Taps())
     parts, wiring = kit.parts(spec.layers), kit.wiring()
     names = [name for name, _ in parts]
     outputs = tuple(names.index(name) for name, _ in report.outputs)
-    if wiring == [(index - 1,) for index in range(len(wiring))] and len(outputs) <= 1:
+    if wiring == _chain(len(wiring)) and len(outputs) <= 1 and not kit.taps.names:
         return Model(OrderedDict(parts))
-    return FlowModel(parts, wiring, outputs)
+    model = FlowModel(parts, wiring, kit.taps, outputs)
+    kit.taps.attach(model)
+    return model
+
+
+def _chain(length: int) -> list[tuple[Source, ...]]:
+    """The wiring of layers in a row: each reads the one before."""
+    return [(index - 1,) for index in range(length)]
 
 
 def nchw(shape: Shape, batch: int = 1) -> tuple[int, ...]:

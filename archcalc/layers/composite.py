@@ -50,9 +50,6 @@ class Walk(Protocol):
 class Composite(Layer):
     """A layer whose parts are layers. Its own row in the table adds up the rows of its parts."""
 
-    routes: ClassVar[bool] = False
-    """Whether its parts may read earlier parts by name (`from:`): a sequence's may (torch runs it as a flow);
-    a residual body or a branch path is one chain."""
     keeps_input: ClassVar[bool] = True
     """Whether its torch module holds its input until it returns (a residual adds it at the end), as the
     memory model needs to know; a sequence lets it go after its first part."""
@@ -97,7 +94,6 @@ class Sequential(Composite):
     kind = "sequential"
     aliases = ("seq",)
     keeps_input = False
-    routes = True
     shorthand = "layers"
 
     layers: Layers = Field(min_length=1)

@@ -139,3 +139,24 @@ def test_a_flow_reading_the_same_value_twice_runs():
     )
     report = analyze(spec)
     assert hwc(build(spec, report).eval()(torch.ones(nchw(report.input))).shape) == (4, 4, 2)
+
+
+def test_a_layer_reads_parts_of_earlier_blocks_and_layers_of_enclosing_lists_as_torch_written_by_hand():
+    from torch.nn import functional
+
+    from tests.layers.test_merge import REACH
+
+    m = build(spec_from(REACH)).eval()
+
+    def by_hand(x):
+        a = m.backbone.a(x)
+        up = functional.interpolate(m.mid(functional.max_pool2d(m.backbone.b(a), 2)), scale_factor=2)
+        joined = torch.cat([up, a], 1)
+        c = m.res.c(joined)
+        r = m.res.e(c) + c + joined  # the body's add, then the identity shortcut
+        return torch.cat([torch.cat([m.split.left.d(r), up], 1), m.split.right.conv1(r)], 1)
+
+    x = torch.randn(2, 3, 8, 8)
+    with torch.no_grad():
+        assert torch.equal(m(x), by_hand(x))
+    assert not m.flow.taps.values  # what was kept for readers in other lists is let go

@@ -22,6 +22,37 @@ layers:
   - add: {from: [-1, squeeze]}
 """
 
+REACH = """
+name: reach
+input: [8, 8, 3]
+blocks:
+  pair(width):
+    - conv: {name: a, filters: width, kernel: 3, padding: 1}
+    - conv: {name: b, filters: width, kernel: 1}
+layers:
+  - pair: {name: backbone, width: 4}
+  - pool: {kernel: 2}
+  - conv: {name: mid, filters: 6, kernel: 1}
+  - upsample: {name: up, scale: 2}
+  - concat: {name: joined, from: [-1, backbone.a]}
+  - residual:
+      name: res
+      body:
+        - conv: {name: c, filters: 10, kernel: 1}
+        - conv: {name: e, filters: 10, kernel: 1}
+        - add: {from: [-1, c]}
+  - branches:
+      name: split
+      merge: concat
+      paths:
+        left:
+          - conv: {name: d, filters: 5, kernel: 1}
+          - concat: {from: [d, up]}
+        right:
+          - conv: {filters: 3, kernel: 1}
+"""
+"""`from:` into an earlier block (backbone.a), inside a residual body (c) and to an enclosing list (up)."""
+
 
 def test_a_concat_reads_an_earlier_layer_by_name_and_the_shapes_follow():
     report = analyze(spec_from(ROUTE))
@@ -40,7 +71,10 @@ def test_a_concat_reads_an_earlier_layer_by_name_and_the_shapes_follow():
 def test_references_are_checked_where_they_are_written():
     with pytest.raises(SpecError) as error:
         analyze(spec_from(ROUTE.replace("from: [-1, stem]", "from: [-1, steam]")))
-    assert "from: no earlier layer 'steam' in this list — did you mean 'stem'?" in messages(error)[0]
+    assert (
+        "from: no earlier layer 'steam' — did you mean 'stem'? (earlier layers: stem, pool1,"
+        in messages(error)[0]
+    )
     later = ROUTE.replace("from: [-1, stem]", "from: [-1, squeeze]")
     with pytest.raises(SpecError) as error:
         analyze(spec_from(later))
@@ -116,3 +150,46 @@ def test_a_block_given_several_inputs_is_refused_not_fed_the_first():
         "sequential 'sequential1': takes one input, not 2; join them first with concat, add or mul"
         in messages(error)[0]
     )
+
+
+def test_from_reaches_into_earlier_blocks_inside_bodies_and_out_to_enclosing_lists():
+    rows = {row.name: row for row in analyze(spec_from(REACH)).rows}
+    # backbone.a is 8×8×4 (3×3 'same'), beside the upsampled 4·2 = 8×8×6: 10 channels
+    assert rows["joined"].inputs == ("up", "backbone.a") and rows["joined"].output == (8, 8, 10)
+    assert rows["res.add1"].inputs == ("res.e", "res.c")  # a residual body reads its own earlier layer
+    # a branch path reads `up` from the top-level list: d's 5 channels + up's 6 = 11, beside right's 3
+    assert rows["split.left.concat1"].inputs == ("split.left.d", "up")
+    assert rows["split"].output == (8, 8, 11 + 3)
+    # params (k·k·nC + 1)·nC': a 28·4, b 5·4, mid 5·6, c 11·10, e 11·10, d 11·5, right 11·3
+    assert (
+        sum(row.params for row in rows.values() if not row.container) == 112 + 20 + 30 + 110 + 110 + 55 + 33
+    )
+    # MACs nH·nW·nC'·k·k·nC: a 64·4·27, b 64·4·4, mid 16·6·4, c and e 64·10·10, d 64·5·10, right 64·3·10
+    assert (
+        sum(row.macs for row in rows.values() if not row.container)
+        == 6_912 + 1_024 + 384 + 2 * 6_400 + 3_200 + 1_920
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("backbone.z", "from: 'backbone.z': backbone has no part 'z' (its parts: a, b)"),
+        (
+            "backbone.a.weights",
+            "from: 'backbone.a.weights': backbone.a has no part 'weights' (its parts: none: it is a single layer)",
+        ),
+        ("bakbone.a", "from: no earlier layer 'bakbone' — did you mean 'backbone'?"),
+    ],
+)
+def test_a_dotted_reference_names_the_part_it_could_not_find(source, message):
+    with pytest.raises(SpecError) as error:
+        analyze(spec_from(REACH.replace("from: [-1, backbone.a]", f"from: [-1, {source}]")))
+    assert message in messages(error)[0]
+
+
+def test_a_layer_cannot_read_the_block_it_is_inside():
+    text = REACH.replace("from: [d, up]", "from: [d, split]")
+    with pytest.raises(SpecError) as error:
+        analyze(spec_from(text))
+    assert "from: no earlier layer 'split'" in messages(error)[0]
