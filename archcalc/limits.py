@@ -30,6 +30,8 @@ class Limits:
     """The largest whole number a spec, an expression or an option may hold or make."""
     sizes: int = 100_000
     """Input sizes one `archcalc sizes --range` may analyse."""
+    files: int = 64
+    """Spec files one spec may include (`include:`), however deep."""
 
     def raised(self, settings: dict[str, int]) -> Limits:
         """These limits with some replaced (`archcalc --limit NAME=VALUE`); ValueError for an unknown name."""

@@ -39,8 +39,10 @@ class Graph:
         box.nodes.append(key)
         return key
 
-    def edge(self, source: str, target: str) -> None:
-        self.edges.append((source, target, format_shape(self.shapes[source])))
+    def edge(self, source: str, target: str, shape: Shape | None = None) -> None:
+        """An edge labelled with the shape it carries (default: the source's output; a value read from
+        inside a block drawn as one node has its own)."""
+        self.edges.append((source, target, format_shape(shape or self.shapes[source])))
 
 
 def build(spec: Spec, input_shape: Shape | None = None, depth: int | None = None) -> Graph:
@@ -81,7 +83,7 @@ class _Drawer:
             )
             self.graph.node(node.name, label.rstrip(), row.output, box)
             for source in node.inputs:
-                self.graph.edge(self.shown(source.value), node.name)
+                self.graph.edge(self.shown(source.value), node.name, source.row.output)
 
     def _collapsed(self, node: Node) -> bool:
         return self.depth is not None and node.row.depth + 1 >= self.depth

@@ -8,6 +8,7 @@ A definition's key is its signature: a name, then optionally its arguments in pa
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,11 +47,14 @@ class Block:
     def label(self, env: dict[str, Any]) -> str:
         """How a use reads in the table: `bottleneck(width=64, stride=2)`."""
         shown = ", ".join(f"{key}={env[key]}" for key in self.defaults if key in env)
-        return f"{self.name}({shown})"
+        return f"{self.name}({shown})" if self.defaults else self.name
 
 
-def parse_blocks(raw: Any, reserved_kinds: set[str]) -> tuple[dict[str, Block], list[Problem]]:
-    """The definitions under `blocks:`, keyed by name, with a problem for each malformed one."""
+def parse_blocks(
+    raw: Any, reserved_kinds: set[str], included: Collection[str] = ()
+) -> tuple[dict[str, Block], list[Problem]]:
+    """The definitions under `blocks:`, keyed by name, with a problem for each malformed one (or one that
+    takes the name of a kind or of an `included` block)."""
     blocks: dict[str, Block] = {}
     problems: list[Problem] = []
     if not isinstance(raw, dict):
@@ -60,16 +64,15 @@ def parse_blocks(raw: Any, reserved_kinds: set[str]) -> tuple[dict[str, Block], 
     for key, body in raw.items():
         path = ("blocks", key)
         block = _definition(str(key), body, path, problems)
-        if block and (block.name in reserved_kinds or block.name in blocks):
-            what = "a layer kind" if block.name in reserved_kinds else "defined twice"
-            problems.append(
-                Problem(
-                    f"block name '{block.name}' is {what}; choose another name",
-                    path,
-                    on_key=True,
-                    code="AC016",
-                )
-            )
+        what = block and (
+            "a layer kind" if block.name in reserved_kinds
+            else "defined twice" if block.name in blocks
+            else "a block of an included spec" if block.name in included
+            else None
+        )  # fmt: skip
+        if block and what:
+            message = f"block name '{block.name}' is {what}; choose another name"
+            problems.append(Problem(message, path, on_key=True, code="AC016"))
         elif block:
             blocks[block.name] = block
     return blocks, problems

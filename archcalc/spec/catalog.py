@@ -6,14 +6,10 @@ import os
 from pathlib import Path
 
 from archcalc.errors import Diagnostic, SpecError, suggest
+from archcalc.spec.include import BUILTIN_DIR, builtin_names
 from archcalc.spec.model import Spec, load_spec
 
-BUILTIN_DIR = Path(__file__).parent.parent / "specs"
-
-
-def builtin_names() -> list[str]:
-    """Names of the shipped specs (file stems), sorted."""
-    return sorted(path.stem for path in BUILTIN_DIR.glob("*.yaml"))
+__all__ = ["BUILTIN_DIR", "builtin_names", "open_spec", "resolve"]
 
 
 def resolve(argument: str) -> tuple[Path, str]:

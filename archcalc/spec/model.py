@@ -22,8 +22,9 @@ from archcalc.errors import Problem
 from archcalc.layers import LAYER_KINDS, Layer
 from archcalc.limits import limits
 from archcalc.shapes import Shape
-from archcalc.spec.blocks import parse_blocks
+from archcalc.spec.blocks import Block, parse_blocks
 from archcalc.spec.expansion import minimum_layers
+from archcalc.spec.include import included_blocks
 from archcalc.spec.messages import translate
 from archcalc.spec.parse import LayerParser
 from archcalc.spec.positions import SourceMap
@@ -66,6 +67,8 @@ class Spec(BaseModel):
     """The top-level layers whose outputs are the network's (YOLOv3's three heads); default: the last."""
     blocks: dict[str, Any] = Field(default_factory=dict)
     """The block definitions as written (their uses are already instantiated in `layers`)."""
+    include: list[str] | str = Field(default_factory=list)
+    """Other specs whose blocks this one uses: built-in names or paths from this spec's folder."""
     lint: dict[str, Any] = Field(default_factory=dict)
     """Settings for `archcalc lint` on this spec (budgets, select, ignore); checked by the linter."""
 
@@ -111,6 +114,13 @@ def _params(raw: Any, overrides: dict[str, int]) -> tuple[dict[str, int], list[P
     return {**raw, **overrides}, problems
 
 
+def _blocks(data: dict[str, Any], source: SourceMap) -> tuple[dict[str, Block], list[Problem]]:
+    """The spec's own blocks and those it includes; a block of its own may not take an included name."""
+    included, problems = included_blocks(data.get("include"), source, set(LAYER_KINDS))
+    own, failures = parse_blocks(data.get("blocks"), set(LAYER_KINDS), included)
+    return {**included, **own}, problems + failures
+
+
 def parse_spec(data: Any, source: SourceMap, overrides: dict[str, int] | None = None) -> Spec:
     """Validate plain data (from YAML) as a Spec, reporting every problem found, not just the first.
     `overrides` give spec parameters other values (`--set n=18`)."""
@@ -119,7 +129,7 @@ def parse_spec(data: Any, source: SourceMap, overrides: dict[str, int] | None = 
         raise source.error(
             [Problem(f"a spec is a mapping with 'name', 'input' and 'layers'; found a {found}", code="AC002")]
         )
-    blocks, problems = parse_blocks(data.get("blocks"), set(LAYER_KINDS))
+    blocks, problems = _blocks(data, source)
     items = data.get("layers")
     at_least = minimum_layers(items, blocks)
     if at_least > limits().layers:

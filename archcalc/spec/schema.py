@@ -52,6 +52,8 @@ def spec_schema() -> Any:
                         "description": "the top-level layers whose outputs are the network's"},
             "blocks": {"type": "object", "additionalProperties": {"x-archcalc": "layers"},
                        "description": "block definitions: `name(arg, arg=default)` → layers"},
+            "include": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                        "description": "specs whose blocks this one uses: built-in names or relative paths"},
             "lint": {"type": "object", "description": "lint settings of this spec: budgets, select, ignore"},
         },
         "definitions": definitions,

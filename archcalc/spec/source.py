@@ -23,7 +23,9 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_file(path: Path, display_name: str | None = None) -> tuple[Any, SourceMap]:
     """Read a YAML spec file; every way it can be unreadable becomes a SpecError with a position."""
     name = display_name or str(path)
-    return load_text(read_text(path, name), name)
+    data, source = load_text(read_text(path, name), name)
+    source.folder = path.parent
+    return data, source
 
 
 def read_text(path: Path, name: str) -> str:

@@ -48,9 +48,10 @@ def test_a_diagram_goes_to_a_file_without_torch(tmp_path):
 
 def test_a_depth_limited_diagram_draws_blocks_as_nodes_with_route_edges_and_every_output():
     text = runner.invoke(app, ["export", "yolov3", "-", "--to", "mermaid", "--depth", "1"]).stdout
-    assert '  n_stage4["stage4: sequential res ×8"]' in text  # a block drawn as one node
-    assert "n_stage4 -->|26×26×512| n_concat1" in text  # the route from the backbone to the second head
-    assert "n_neck13 -->|13×13×512| n_cbl8" in text  # the lateral branch off the first neck
+    assert '  n_backbone["backbone: sequential backbone"]' in text  # a block drawn as one node
+    assert "n_backbone -->|13×13×1024| n_neck13" in text  # its output
+    assert "n_backbone -->|26×26×512| n_concat1" in text  # the route from its stage4 to the second head
+    assert "n_neck13 -->|13×13×512| n_cbl2" in text  # the lateral branch off the first neck
     for head, size in (("head13", 13), ("head26", 26), ("head52", 52)):
         assert f"n_{head} -->|{size}×{size}×255| n_output_{head}" in text
     assert "subgraph" not in text

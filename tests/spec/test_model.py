@@ -107,7 +107,7 @@ def test_strings_are_not_numbers_and_booleans_are_not_numbers():
         (
             "name: t\ninput: [3]\nlayers: [flatten]\nlayer: []\n",
             "test.yaml:4:1: spec: unknown setting 'layer' — did you mean 'layers'? (valid: name, description, input,"
-            " layers, outputs, params, blocks, lint)",
+            " layers, outputs, params, blocks, include, lint)",
         ),
     ],
 )
