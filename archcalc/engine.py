@@ -11,6 +11,7 @@ from archcalc.graph import Graph, Node
 from archcalc.layers import Layer
 from archcalc.layers.composite import Composite, Value
 from archcalc.layers.merge import Merge
+from archcalc.limits import limits
 from archcalc.report import Costs, LayerRow, Report, Totals
 from archcalc.shapes import Shape, format_shape, numel
 from archcalc.spec.model import Spec
@@ -135,6 +136,7 @@ class _Walker:
         earlier = _Earlier(x, place.visible)
         for layer in layers:
             name = place.name(f"{scope}{layer.name or layer.kind}")
+            self._located(layer, name, self._bounded)
             inputs = self._located(layer, name, lambda: earlier.inputs(layer, x))  # noqa: B023 (called now)
             x = self.visit(layer, inputs, replace(place, visible=earlier), name)
             earlier.add(str(layer.name), x)
@@ -150,6 +152,13 @@ class _Walker:
         frozen = replace(row, trainable_params=0) if place.frozen else row
         node = self.add(Node(frozen, "layer", layer, place.parent, [x.node for x in given]), computes=True)
         return _Value(row.output, node)
+
+    def _bounded(self) -> None:
+        """The layer limit, for the rows made while walking (blocks sized by their input are made then)."""
+        if len(self.nodes) > limits().layers:
+            message = (f"the spec makes more than {limits().layers:,} rows once its blocks are sized by "
+                       "their inputs; raise the limit with `archcalc --limit layers=N`")  # fmt: skip
+            raise ShapeError(message, "AC003")
 
     def _located(self, layer: Layer, name: str, compute: Callable[[], T]) -> T:
         """`compute()`, with a ShapeError turned into a SpecError at the layer in the spec's file."""

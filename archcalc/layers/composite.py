@@ -116,3 +116,35 @@ class Sequential(Composite):
 
     def describe(self) -> str:
         return f"{len(self.layers)} layers"
+
+
+class SizedBlock(Composite):
+    """A use of a block whose layers read the size of its input (`filters: nC * t`, `units: nC // 2`): its
+    layers are made when the walk reaches it, for the shape it is given, by `expand` (the spec's parser,
+    which binds nH, nW, nC and reports the problems of that shape at their place in the file). Not written
+    by users: the parser makes it, and it is a sequence in the table and in torch."""
+
+    kind = "sequential"
+    keeps_input = False
+
+    expand: Callable[[Shape], list[Layer]] = Field(exclude=True, repr=False)
+    size: int = Field(ge=1, exclude=True)
+    """How many layers the block writes (the rows it makes, at least)."""
+
+    def walk(self, x: Value, walk: Walk) -> Value:
+        return walk.run(self.expand(x.shape), x)
+
+    def own_rows(self) -> int:
+        return self.size
+
+    def part_lists(self) -> list[tuple[str, list[Layer]]]:
+        return []  # known once a shape is: the engine's graph holds them
+
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        return [f"{self.size} layers in a row, sized by the input {format_shape(x)}: {format_shape(y)}"]
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.sequence(kit.parts(self.expand(x)))
+
+    def describe(self) -> str:
+        return f"{self.size} layers"

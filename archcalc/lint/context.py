@@ -8,7 +8,6 @@ from functools import cached_property
 from itertools import pairwise
 
 from archcalc.layers import LAYER_KINDS, Layer
-from archcalc.layers.composite import Composite
 from archcalc.report import LayerRow, Report
 from archcalc.spec.blocks import Block, parse_blocks
 from archcalc.spec.model import Spec
@@ -31,14 +30,12 @@ class Context:
         return {row.name: row for row in self.report.rows}
 
     def lists(self) -> Iterator[list[Layer]]:
-        """Every list of layers as written: the top level, then those inside composites, depth first."""
-        pending = [self.spec.layers]
-        while pending:
-            layers = pending.pop()
-            yield layers
-            for layer in layers:
-                if isinstance(layer, Composite):
-                    pending.extend(layers for _, layers in layer.part_lists())
+        """Every list of layers as the walk made it: the top level, and those inside composites and paths
+        (a block sized by its input included)."""
+        assert self.report.graph is not None
+        for node in (self.report.graph.root, *self.report.graph):
+            for nodes in node.lists.values():
+                yield [part.layer for part in nodes if part.layer is not None]
 
     def neighbours(self) -> Iterator[tuple[Layer, Layer]]:
         """Each layer with the one written right after it in the same list."""

@@ -10,14 +10,24 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from archcalc.errors import DocPath, Problem, SpecError, suggest
 from archcalc.spec.source import load_text
 
-RESERVED = ("name", "repeat", "i")
+RESERVED = ("name", "repeat", "i", "nH", "nW", "nC")
+INPUT_SIZES = re.compile(r"\bn[HWC]\b")
+"""A block whose settings mention nH, nW or nC reads the size of its input."""
 _SIGNATURE = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$")
 _ARGUMENT = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:=\s*(\S.*?))?\s*$")
+
+
+def input_sizes(shape: tuple[Any, ...]) -> dict[str, int]:
+    """What a sized block's layers may read: nH, nW, nC of a volume (a vector's length as nC). A symbolic
+    size (`--input HxWx3`) has no number and is left out, so an expression reading it says so."""
+    names = ("nH", "nW", "nC") if len(shape) == 3 else ("nC",)
+    return {name: size for name, size in zip(names, shape, strict=True) if isinstance(size, int)}
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,21 @@ class Block:
             needs = ", ".join(repr(m) for m in missing)
             problems.append(Problem(f"block '{self.name}' needs {needs}", use, code="AC013"))
         return env, problems
+
+    @cached_property
+    def sizes_read(self) -> frozenset[str]:
+        """The sizes of its input (nH, nW, nC) its layers read; if any, they are made at each use's shape."""
+        found: set[str] = set()
+        pending = [self.body]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, dict):
+                pending += [value for key, value in item.items() if key != "name"]
+            elif isinstance(item, list):
+                pending += item
+            elif isinstance(item, str):
+                found.update(INPUT_SIZES.findall(item))
+        return frozenset(found)
 
     def label(self, env: dict[str, Any]) -> str:
         """How a use reads in the table: `bottleneck(width=64, stride=2)`."""

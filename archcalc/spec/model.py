@@ -110,7 +110,11 @@ def _params(raw: Any, overrides: dict[str, int]) -> tuple[dict[str, int], list[P
         Problem(f"params: '{name}' must be a name and a whole number, got {value!r}", ("params", name))
         for name, value in raw.items()
         if not (isinstance(name, str) and name.isidentifier() and type(value) is int)
-    ]
+    ] + [
+        Problem(f"params: '{name}' is reserved: blocks read their input's size as nH, nW, nC",
+                ("params", name), on_key=True)
+        for name in raw if name in ("nH", "nW", "nC")
+    ]  # fmt: skip
     return {**raw, **overrides}, problems
 
 
@@ -140,7 +144,7 @@ def parse_spec(data: Any, source: SourceMap, overrides: dict[str, int] | None = 
         raise source.error([*problems, Problem(message, ("layers",), code="AC003")])
     params, bad_params = _params(data.get("params"), overrides or {})
     problems += bad_params
-    parser = LayerParser(blocks, params)
+    parser = LayerParser(blocks, params, source.error)
     layers = parser.spec_layers(items) if isinstance(items, list) else items
     problems += parser.problems
     try:

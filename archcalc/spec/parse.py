@@ -7,6 +7,7 @@ after a bad item) with its document path, and for layers inside blocks, the uses
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -15,11 +16,17 @@ from pydantic import ValidationError
 from archcalc.errors import DocPath, Problem, Via, suggest
 from archcalc.layers import LAYER_KINDS, Layer
 from archcalc.layers.base import references
-from archcalc.layers.composite import Composite, Sequential
+from archcalc.layers.composite import Composite, Sequential, SizedBlock
 from archcalc.limits import limits
-from archcalc.spec.blocks import Block
+from archcalc.shapes import Shape
+from archcalc.spec.blocks import Block, input_sizes
 from archcalc.spec.expr import Env, ExpressionError, substitute
 from archcalc.spec.messages import translate
+from archcalc.spec.naming import assign_names
+from archcalc.spec.positions import SourceMap
+
+Fail = Callable[[list[Problem]], Exception]
+"""Makes the exception that reports problems at their place in the spec's file (SourceMap.error)."""
 
 
 @dataclass(frozen=True)
@@ -75,16 +82,20 @@ class _Use:
 class LayerParser:
     """Parses layer lists against the registry and the spec's blocks, collecting problems."""
 
-    def __init__(self, blocks: dict[str, Block], params: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, blocks: dict[str, Block], params: dict[str, int] | None = None, fail: Fail | None = None
+    ) -> None:
         self.blocks = blocks
         self.params = params or {}
         """The spec's parameters (`params:`), usable in every expression, blocks' included."""
+        self.fail = fail or SourceMap().error
+        """How problems found after parsing (a block sized by its input, at walk time) are raised."""
         self.problems: list[Problem] = []
         self._instances: dict[tuple[Any, ...], list[Layer]] = {}
         """Parsed bodies by (block, arguments, use): the copies of a `repeat` are parsed once."""
-        self._failed: set[tuple[str, str]] = set()
-        """(block, arguments) whose body failed: it fails the same way wherever it is used, so a chain of
-        blocks that each use a broken one twice is not explored 2ⁿ times."""
+        self._failed: dict[tuple[str, str], list[Problem]] = {}
+        """(block, arguments) whose body failed, with its problems: it fails the same way wherever it is
+        used, so a chain of blocks that each use a broken one twice is not explored 2ⁿ times."""
         self.expanded = 0
         """Layers made so far, counting every copy: parsing stops past the limit, however it got there."""
 
@@ -111,7 +122,7 @@ class LayerParser:
                 parsed.append(self.layer(item, (*path, index), scope))
             except _Rejected:
                 continue
-        return _assign_names(parsed, self.problems, scope)
+        return assign_names(parsed, self.problems, scope.via)
 
     def layer(self, item: Any, path: DocPath, scope: Scope) -> Layer:
         """One item as a layer, or _Rejected with its problems recorded."""
@@ -213,6 +224,8 @@ class LayerParser:
         bound, problems = block.bind(arguments, use.where)
         if problems:
             raise self._reject(problems, use.scope)
+        if block.sizes_read:
+            return self._sized(use, bound, name)
         layers = self._body(use, bound)
         if len(layers) == 1:  # the instance is that layer, under the use's name (torch names it so)
             return layers[0].model_copy(update={"name": name}).labelled(block.name, block.label(bound))
@@ -224,7 +237,8 @@ class LayerParser:
         """The block's layers parsed with `bound` arguments (layers are immutable, so they can be shared)."""
         block, scope = use.block, use.scope
         arguments = (block.name, repr(sorted(bound.items())))
-        if arguments in self._failed:  # it failed before with these arguments: its problems are recorded
+        if arguments in self._failed:  # it failed before with these arguments, and fails the same way
+            self.problems += self._failed[arguments]
             raise _Rejected
         key = (*arguments, use.path, scope.via)
         if key in self._instances:  # a copy of a body already made: its layers count again
@@ -232,12 +246,48 @@ class LayerParser:
         else:
             inner = Scope({**self.params, **bound}, (*scope.via, (block.name, use.path)),
                           (*scope.open_blocks, block.name), scope.depth + 1)  # fmt: skip
+            before = len(self.problems)
             self._instances[key] = self.layers(block.body, block.path, inner)
+            if len(self._instances[key]) != len(block.body):
+                self._failed[arguments] = self.problems[before:]
         layers = self._instances[key]
         if len(layers) != len(block.body):
-            self._failed.add(arguments)
+            self.problems += self._failed[arguments]
             raise _Rejected
         return layers
+
+    def _sized(self, use: _Use, bound: dict[str, Any], name: str | None) -> Layer:
+        """A use of a block that reads its input's size: parsed at each shape the walk gives it."""
+        made: dict[Shape, list[Layer]] = {}
+        base = self.expanded
+
+        def expand(shape: Shape) -> list[Layer]:
+            if shape not in made:
+                made[shape] = self._expand(use, {**bound, **input_sizes(shape)}, base)
+            return made[shape]
+
+        size = len(use.block.body)
+        self._grow(1 + size, use.path, use.scope)
+        layer = SizedBlock(name=name, expand=expand, size=size).located(use.path, use.scope.via)
+        return layer.labelled(use.block.name, use.block.label(bound))
+
+    def _expand(self, use: _Use, env: dict[str, Any], base: int) -> list[Layer]:
+        """The block's layers for one input shape, or its problems raised (with `fail`); each expansion is
+        bounded by the layer limit on top of what the spec made before it."""
+        before, self.expanded = len(self.problems), base
+        missing = sorted(use.block.sizes_read - env.keys())
+        if missing:
+            message = (
+                f"block '{use.block.name}' reads {' and '.join(missing)} of its input, which has no "
+                "number here (a symbolic input size); give the input in numbers (--input, --set H=…)"
+            )
+            raise self.fail([Problem(message, use.path, via=use.scope.via, code="AC106")])
+        try:
+            return self._body(use, env)
+        except _Rejected:
+            raise self.fail(self.problems[before:]) from None
+        except _Exhausted as exc:
+            raise self.fail([exc.problem]) from None
 
     def _substitute(self, value: Any, env: Env, where: DocPath, subject: str, scope: Scope) -> Any:
         try:
@@ -277,33 +327,3 @@ def _split_item(item: Any, path: DocPath, known: list[str]) -> tuple[str, Any] |
 def _subject(kind: str, settings: Any) -> str:
     name = settings.get("name") if isinstance(settings, dict) else None
     return f"{kind} '{name}'" if isinstance(name, str) else kind
-
-
-def _assign_names(layers: list[Layer], problems: list[Problem], scope: Scope) -> list[Layer]:
-    """Keep the names given; name the others after their kind or block and rank (conv1, conv2, pool1, …)."""
-    taken: set[str] = set()
-    for layer in layers:
-        if layer.name in taken:
-            message = f"layer name '{layer.name}' is already used by an earlier layer; names must be unique"
-            problems.append(Problem(message, layer.source_path, via=scope.via, code="AC017"))
-        if layer.name is not None:
-            taken.add(layer.name)
-    counts: dict[str, int] = {}
-    return [
-        layer if layer.name else _renamed(layer, _next_name(layer.naming_base, counts, taken))
-        for layer in layers
-    ]
-
-
-def _next_name(base: str, counts: dict[str, int], taken: set[str]) -> str:
-    """The first free `base<n>`, counting on from the last one given to this base; marks it taken."""
-    while True:
-        counts[base] = counts.get(base, 0) + 1
-        name = f"{base}{counts[base]}"
-        if name not in taken:
-            taken.add(name)
-            return name
-
-
-def _renamed(layer: Layer, name: str) -> Layer:
-    return layer.model_copy(update={"name": name})
