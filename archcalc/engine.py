@@ -145,6 +145,7 @@ class _Walker:
 
     def visit(self, layer: Layer, inputs: _Value | list[_Value], place: _Place, name: str) -> _Value:
         given = inputs if isinstance(inputs, list) else [inputs]
+        layer = self._located(layer, name, lambda: layer.resolved(given[0].shape))
         if isinstance(layer, Composite):
             self._located(layer, name, lambda: _one_input(given))
             return self._composite(layer, given[0], place, name)

@@ -165,6 +165,11 @@ class Layer(BaseModel):
         """The row's description: its settings (or, with none to show, the block use it came from)."""
         return self.describe() or self._label or ""
 
+    def resolved(self, x: Shape) -> Layer:
+        """The layer that stands for this one in the walk at input shape `x`: itself (a block sized by its
+        input and made of one layer is that layer, as a block of one layer is)."""
+        return self
+
     def output_shape(self, x: Shape) -> Shape:
         """The shape this layer produces from input shape `x` (raise ShapeError if it cannot)."""
         return x

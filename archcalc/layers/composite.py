@@ -131,6 +131,12 @@ class SizedBlock(Composite):
     size: int = Field(ge=1, exclude=True)
     """How many layers the block writes (the rows it makes, at least)."""
 
+    def resolved(self, x: Shape) -> Layer:
+        if self.size > 1:
+            return self
+        made = self.expand(x)[0]
+        return made.model_copy(update={"name": self.name}).labelled(self.naming_base, self.summary())
+
     def walk(self, x: Value, walk: Walk) -> Value:
         return walk.run(self.expand(x.shape), x)
 
@@ -144,6 +150,8 @@ class SizedBlock(Composite):
         return [f"{self.size} layers in a row, sized by the input {format_shape(x)}: {format_shape(y)}"]
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        if self.size == 1:
+            return self.resolved(x).to_torch(x, y, kit)
         return kit.sequence(kit.parts(self.expand(x)))
 
     def describe(self) -> str:
