@@ -25,3 +25,15 @@ def test_the_readme_commands_need_no_activated_environment():
         assert command.startswith("python3 -m venv .venv && ")
         tools = re.findall(r"&& (\S+)", command)
         assert tools and all(tool.startswith(".venv/bin/") for tool in tools), command
+
+
+def test_the_yolov3_table_and_diagram_in_the_readme_are_what_archcalc_prints():
+    from typer.testing import CliRunner
+
+    from archcalc.cli import app
+
+    runner = CliRunner()
+    table = runner.invoke(app, ["table", "yolov3", "--depth", "1", "-f", "markdown"]).stdout
+    diagram = runner.invoke(app, ["export", "yolov3", "-", "--to", "mermaid", "--depth", "1"]).stdout
+    assert table.split("\n", 3)[3] in README  # after its heading and input line
+    assert f"```mermaid\n{diagram}```" in README
