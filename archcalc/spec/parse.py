@@ -248,8 +248,9 @@ class LayerParser:
                           (*scope.open_blocks, block.name), scope.depth + 1)  # fmt: skip
             before = len(self.problems)
             self._instances[key] = self.layers(block.body, block.path, inner)
-            if len(self._instances[key]) != len(block.body):
-                self._failed[arguments] = self.problems[before:]
+            if len(self._instances[key]) != len(block.body):  # each problem once, whatever led to it
+                found = {(p.path, p.message): p for p in self.problems[before:]}
+                self._failed[arguments] = list(found.values())
         layers = self._instances[key]
         if len(layers) != len(block.body):
             self.problems += self._failed[arguments]

@@ -1,4 +1,5 @@
-"""Random *valid* specs, seeded: every layer kind, blocks with `repeat:`, residuals and branches.
+"""Random *valid* specs, seeded: every layer kind, blocks with `repeat:` (some sized by their input's nC),
+residuals and branches, merges inside them and merges reading parts of earlier blocks by dotted name.
 
 Each layer is drawn for the shape it will receive (its settings from ranges that fit that shape), and kept
 only if the engine accepts it, so a spec of n layers costs a few engine walks, not a search. The engine is
@@ -51,6 +52,7 @@ class SpecGenerator:
 
     def _fitting(self, shape: Shape, items: list[str]) -> str | None:
         """A layer the engine accepts after `items`, or None after a few tries."""
+        self._items = items
         for _ in range(8):
             item = self.layer(shape, depth=0)
             if self._accepts([*items, item]):
@@ -62,8 +64,9 @@ class SpecGenerator:
         if len(shape) == 3:
             kinds += [self._conv, self._conv, self._pool, self._global_pool, self._adaptive_pool, self._flatten,
                       self._lrn, self._zero_pad, self._upsample, self._conv_transpose, self._crop, self._pad]  # fmt: skip
+            kinds += [self._merge, self._merge]
             if depth == 0:
-                kinds += [self._merge, self._merge]
+                kinds += [self._into_block]
             if depth < 2:
                 kinds += [self._residual, self._branches, self._sequential, self._block]
         else:
@@ -140,6 +143,14 @@ class SpecGenerator:
         sources = [-1, *rng.sample([-2, -3, -4], rng.randint(1, 2))]
         return f"{rng.choice(['concat', 'add', 'mul'])}: {sources}"
 
+    def _into_block(self, shape: Shape, depth: int) -> str:
+        """A merge of the layer before and a part of an earlier block, by its dotted name (`sequential1.conv2`)."""
+        report = self._report(self._start, self._items)
+        parts = [row.name for row in report.rows if "." in row.name] if report else []
+        if not parts:
+            return self._merge(shape, depth)
+        return f"{self.rng.choice(['concat', 'add', 'mul'])}: [-1, {self.rng.choice(parts)}]"
+
     def _global_pool(self, shape: Shape, depth: int) -> str:
         return f"global_pool: {self.rng.choice(['avg', 'max'])}"
 
@@ -184,9 +195,9 @@ class SpecGenerator:
         for _ in range(length):
             for _ in range(6):
                 item = self.layer(current, depth + 1)
-                if self._accepts_from(current, [item]):
+                if self._accepts_from(shape, [*items, item]):  # a merge reads earlier layers of the chain
                     items.append(item)
-                    current = self._output_from(current, [item])
+                    current = self._output_from(shape, items)
                     break
         return items or ["identity"]
 
@@ -229,10 +240,12 @@ class SpecGenerator:
         """A use of a block with one argument (the width of its conv or dense), repeated or not."""
         rng = self.rng
         name = f"blk{len(self.blocks) + 1}"
+        sized = rng.random() < 0.5  # its layers read the input's channels (nC)
         if len(shape) == 3:
-            body = ["conv: {filters: w, kernel: 1}", "act: relu"]
+            body = ["conv: {filters: nC * w, kernel: 1}", "conv: {filters: nC, kernel: 1}"] if sized else [
+                "conv: {filters: w, kernel: 1}", "act: relu"]  # fmt: skip
         else:
-            body = ["dense: w", "act: relu"]
+            body = ["dense: nC + w", "act: relu"] if sized else ["dense: w", "act: relu"]
         self.blocks[name] = f"  {name}(w=4):\n" + "".join(f"    - {item}\n" for item in body)
         repeat = f", repeat: {rng.randint(1, 3)}" if rng.random() < 0.5 else ""
         return f"{name}: {{w: {rng.randint(1, 6)}{repeat}}}"
