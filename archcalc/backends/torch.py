@@ -14,6 +14,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from archcalc.backends.flow import Flow, FlowModel, Source, Steps, Taps
 from archcalc.engine import analyze
 from archcalc.graph import Node
 from archcalc.layers import Layer
@@ -25,93 +26,6 @@ from archcalc.spec.model import Spec
 
 class Model(nn.Sequential):
     """A spec built for torch: its top-level layers in order, each under its table name."""
-
-
-Source = int | str
-"""Where a layer's input comes from: a position in its own list (-1: the list's input), or the name of a
-layer elsewhere (a part of an earlier block, a layer of an enclosing list), kept for it by Taps."""
-
-
-class Taps:
-    """Values read outside the list that made them, by layer name: a forward hook on each such layer keeps
-    its output until the model's forward returns (the engine's graph says which layers they are)."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-        self.values: dict[str, Any] = {}
-        self.active = False
-        """Whether the model's forward is running (a part called on its own keeps nothing)."""
-
-    def attach(self, model: Any) -> None:
-        for name in sorted(self.names):
-            model.get_submodule(name).register_forward_hook(_Keep(self, name))
-
-
-class _Keep:
-    """The forward hook that keeps one layer's output in its Taps (an object, so that deepcopy keeps a copy
-    of a model writing to its own Taps)."""
-
-    def __init__(self, taps: Taps, name: str) -> None:
-        self.taps, self.name = taps, name
-
-    def __call__(self, _module: Any, _inputs: Any, output: Any) -> None:
-        if self.taps.active:
-            self.taps.values[self.name] = output
-
-
-class Steps:
-    """A list's modules run in order, each on the values its wiring names; a value of the list is let go
-    after its last reader (as torch.fx's graph module does), except those in `keep`."""
-
-    def __init__(self, modules: Sequence[Any], wiring: Sequence[tuple[Source, ...]], taps: Taps,
-                 keep: tuple[int, ...]) -> None:  # fmt: skip
-        last = {source: index for index, reads in enumerate(wiring) for source in reads}
-        last |= dict.fromkeys(keep, len(modules))
-        self.taps = taps
-        self.steps = tuple(
-            (module, reads, sorted(s for s in set(reads) if isinstance(s, int) and last[s] == index))
-            for index, (module, reads) in enumerate(zip(modules, wiring, strict=True))
-        )
-
-    def run(self, x: Any) -> dict[int, Any]:
-        values, kept = {-1: x}, self.taps.values
-        for index, (module, reads, done) in enumerate(self.steps):
-            values[index] = module(*(kept[s] if isinstance(s, str) else values[s] for s in reads))
-            for source in done:
-                del values[source]
-        return values
-
-
-class Flow(nn.Module):
-    """Layers in order where some read others than the one before (`from:`), returning `outputs`
-    (positions; default the last)."""
-
-    def __init__(self, parts: list[tuple[str, Any]], wiring: list[tuple[Source, ...]], taps: Taps,
-                 outputs: tuple[int, ...] = ()) -> None:  # fmt: skip
-        super().__init__()
-        for name, module in parts:
-            self.add_module(name, module)
-        self.outputs = outputs or (len(parts) - 1,)
-        self.flow = Steps([module for _, module in parts], wiring, taps, self.outputs)
-
-    def forward(self, x: Any) -> Any:
-        values = self.flow.run(x)
-        found = tuple(values[index] for index in self.outputs)
-        return found if len(found) > 1 else found[0]
-
-
-class FlowModel(Flow):
-    """A spec whose top level reads earlier layers by name, or with several outputs, built for torch; the
-    values kept for readers in other lists are let go when it returns."""
-
-    def forward(self, x: Any) -> Any:
-        taps = self.flow.taps
-        taps.active = True
-        try:
-            return super().forward(x)
-        finally:
-            taps.values.clear()
-            taps.active = False
 
 
 class Fused(nn.Module):
@@ -228,9 +142,10 @@ class Kit:
     def parts(self, layers: Sequence[Layer], scope: str = "") -> list[tuple[str, Any]]:
         """`layers` built in torch: the list `scope` of this node (a named path's: the path's own list)."""
         return [
-            (str(layer.name), layer.to_torch(node.row.input, node.row.output, Kit(node, self.taps)))
+            (str(layer.name), self.taps.watch(node, layer.to_torch(node.row.input, node.row.output,
+                                                                  Kit(node, self.taps))))
             for layer, node in zip(layers, self._owner(scope).lists[""], strict=True)
-        ]
+        ]  # fmt: skip
 
     def _owner(self, scope: str) -> Node:
         """The node whose list '' is the list `scope` of this node (a named path's: the path)."""
@@ -242,8 +157,6 @@ class Kit:
         owner = self._owner(scope)
         nodes, start = owner.lists[""], owner.inputs[0]
         position = {node: index for index, node in enumerate(nodes)} | {start: -1}
-        for source in {source for node in nodes for source in node.inputs} - position.keys():
-            self.taps.names.add(source.name)
         return [tuple(position.get(source, source.name) for source in node.inputs) for node in nodes]
 
     def activation(self, act: Act, inplace: bool = False) -> Any:
@@ -257,9 +170,12 @@ class Kit:
     def sequence(self, parts: list[tuple[str, Any]], scope: str = "") -> Any:
         """nn.Sequential for a chain; a Flow where a layer reads an earlier one by name (`from:`)."""
         wiring = self.wiring(scope)
-        if wiring == _chain(len(wiring)):
-            return nn.Sequential(OrderedDict(parts))
-        return Flow(parts, wiring, self.taps)
+        module = (
+            nn.Sequential(OrderedDict(parts))
+            if wiring == _chain(len(wiring))
+            else Flow(parts, wiring, self.taps)
+        )
+        return self.taps.watch(self._owner(scope), module) if scope else module  # a path read by name
 
     def residual(self, body: list[tuple[str, Any]], shortcut: Any | None, act: Act | None, add: bool) -> Any:
         steps = Steps([module for _, module in body], self.wiring(), self.taps, keep=(len(body) - 1,))
@@ -285,15 +201,13 @@ def build(spec: Spec, report: Report | None = None) -> Any:
     output); `report` is the engine's analysis of it at the input it will run with (default: the spec's)."""
     report = report or analyze(spec)
     assert report.graph is not None
-    kit = Kit(report.graph.root, Taps())
+    kit = Kit(report.graph.root, Taps(report.graph))
     parts, wiring = kit.parts(spec.layers), kit.wiring()
     names = [name for name, _ in parts]
     outputs = tuple(names.index(name) for name, _ in report.outputs)
-    if wiring == _chain(len(wiring)) and len(outputs) <= 1 and not kit.taps.names:
+    if wiring == _chain(len(wiring)) and len(outputs) <= 1 and not kit.taps.nodes:
         return Model(OrderedDict(parts))
-    model = FlowModel(parts, wiring, kit.taps, outputs)
-    kit.taps.attach(model)
-    return model
+    return FlowModel(parts, wiring, kit.taps, outputs)
 
 
 def _chain(length: int) -> list[tuple[Source, ...]]:
