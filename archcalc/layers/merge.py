@@ -29,6 +29,11 @@ class Merge(Layer):
     def describe(self) -> str:
         return ", ".join(str(source) for source in self.sources or ("the layer before",))
 
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        how = ("stacked along the channels: nC' = the sum of its inputs' nC" if self.how == "concat"
+               else f"joined elementwise ({self.how})")  # fmt: skip
+        return [f"reads {self.describe()}, {how} = {format_shape(y)}; no parameters, no MACs"]
+
 
 @register
 class Concat(Merge):

@@ -193,3 +193,16 @@ def test_a_layer_cannot_read_the_block_it_is_inside():
     with pytest.raises(SpecError) as error:
         analyze(spec_from(text))
     assert "from: no earlier layer 'split'" in messages(error)[0]
+
+
+def test_a_merge_explains_how_it_joins_not_that_its_shape_is_unchanged():
+    from archcalc.layers.merge import Add, Concat
+
+    concat = Concat.model_validate({"from": [-1, "backbone.stage4"]})
+    assert concat.explain((26, 26, 256), (26, 26, 768)) == [
+        "reads -1, backbone.stage4, stacked along the channels: nC' = the sum of its inputs' nC = 26×26×768; "
+        "no parameters, no MACs"
+    ]
+    assert (
+        "joined elementwise (add)" in Add.model_validate({"from": [-1, -2]}).explain((4, 4, 2), (4, 4, 2))[0]
+    )
