@@ -282,9 +282,11 @@ def guarded(compute: Callable[[], T]) -> T:
 
 
 def show(renderable: RenderableType) -> None:
+    """Print for people: rich layout to the terminal's width, and a line longer than that (a long table
+    printed as plain lines) left whole rather than cropped."""
     from rich.console import Console
 
-    Console().print(renderable)
+    Console().print(renderable, crop=False)
 
 
 def emit(text: str, output: Path | None) -> None:

@@ -158,5 +158,7 @@ def _rich_text(report: Report, baseline: Report | None, preset: Preset, extras: 
     from archcalc.render.table import to_rich
 
     buffer = io.StringIO()
-    Console(width=120, file=buffer, color_system=None).print(to_rich(report, baseline, preset, extras))
+    Console(width=120, file=buffer, color_system=None).print(
+        to_rich(report, baseline, preset, extras), crop=False
+    )
     return buffer.getvalue()

@@ -74,3 +74,17 @@ def test_json_contract():
         "pooled_inputs": 0,  # no adaptive average pool
     }
     assert document["convention"].startswith("MACs = multiply-accumulates of conv/dense weights")
+
+
+def test_a_table_too_long_to_box_is_printed_as_aligned_lines_with_nothing_cut(monkeypatch):
+    """Rich needs ~0.2 ms a boxed row (25 s for a 111,111-row spec); long tables print as plain lines."""
+    monkeypatch.setattr(render, "BOXED_ROWS", 3)
+    buffer = io.StringIO()
+    report = analyze(load_spec(SPECS / "lenet5.yaml"))
+    Console(file=buffer, width=40, color_system=None).print(render.to_rich(report), crop=False)  # as cli.show
+    lines = buffer.getvalue().splitlines()
+    assert lines[0] == "LeNet-5 — input 32×32×1"
+    assert lines[1].split() == ["layer", "kind", "output", "nH×nW×nC", "params", "MACs"]
+    conv1 = next(line for line in lines if line.startswith("conv1"))
+    assert conv1.split()[-3:] == ["28×28×6", "156", "117,600"]  # (5·5·1 + 1)·6 and 28·28·6·25, wider than 40
+    assert next(line for line in lines if line.startswith("total")).split()[-2:] == ["61,706", "416,520"]
