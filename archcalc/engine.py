@@ -134,11 +134,12 @@ class _Walker:
         with `from:` reads earlier layers of the list instead of the one before."""
         listed = place.parent.lists.setdefault(scope, [])
         earlier = _Earlier(x, place.visible)
+        here = replace(place, visible=earlier)  # what its composites' lists may read: this list so far
         for layer in layers:
             name = place.name(f"{scope}{layer.name or layer.kind}")
             self._located(layer, name, self._bounded)
             inputs = self._located(layer, name, lambda: earlier.inputs(layer, x))  # noqa: B023 (called now)
-            x = self.visit(layer, inputs, replace(place, visible=earlier), name)
+            x = self.visit(layer, inputs, here, name)
             earlier.add(str(layer.name), x)
             listed.append(x.node)
         return x
@@ -190,9 +191,8 @@ class _Walker:
 
     def contain(self, node: Node, walk: Callable[[], Value]) -> _Value:
         """Run `walk` inside container `node`, then complete its row with its output and its parts' sums."""
-        start = len(self.nodes)
         y = _value(walk())
-        parts = [part.row for part in self.nodes[start:] if not part.is_container]
+        parts = [part.row for part in node.children]  # a container's row holds the sums of its own parts
         node.row = replace(node.row, output=y.shape, container=True).with_costs(Costs.total(parts))
         node.output = y.node
         return _Value(y.shape, node)
