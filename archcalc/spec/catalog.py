@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from archcalc.errors import Diagnostic, SpecError, suggest
-from archcalc.spec.include import BUILTIN_DIR, builtin_names
+from archcalc.errors import Diagnostic, SpecError
+from archcalc.spec.include import BUILTIN_DIR, builtin_names, builtin_spec, unknown_builtin
 from archcalc.spec.model import Spec, load_spec
 
 __all__ = ["BUILTIN_DIR", "builtin_names", "open_spec", "resolve"]
@@ -21,11 +21,10 @@ def resolve(argument: str) -> tuple[Path, str]:
     path = Path(argument)
     if os.path.lexists(path):  # a file, or a link (even a broken or looping one: reading it says why)
         return path, argument
-    builtin = BUILTIN_DIR / f"{argument}.yaml"
-    if path.suffix not in (".yaml", ".yml") and "/" not in argument and builtin.is_file():
+    builtin = builtin_spec(argument)
+    if builtin:
         return builtin, str(builtin)
-    names = builtin_names()
-    message = f"no such file or built-in spec{suggest(argument, names)} (built-in specs: {', '.join(names)})"
+    message = f"no such file or built-in spec{unknown_builtin(argument)}"
     raise SpecError([Diagnostic(argument, 0, 0, message, "AC001")])
 
 

@@ -26,6 +26,19 @@ def builtin_names() -> list[str]:
     return sorted(path.stem for path in BUILTIN_DIR.glob("*.yaml"))
 
 
+def builtin_spec(name: str) -> Path | None:
+    """The shipped spec a bare name (no folder, no .yaml) stands for, if there is one."""
+    path = BUILTIN_DIR / f"{name}.yaml"
+    bare = "/" not in name and Path(name).suffix not in (".yaml", ".yml")
+    return path if bare and path.is_file() else None
+
+
+def unknown_builtin(name: str) -> str:
+    """What to say of a name that is no shipped spec: the closest one, and all of them."""
+    names = builtin_names()
+    return f"{suggest(name, names)} (built-in specs: {', '.join(names)})"
+
+
 @dataclass
 class _Inclusion:
     """One spec's includes being read: the files open (for cycles) and every file read so far."""
@@ -78,12 +91,10 @@ def _resolve(entry: str, source: SourceMap, where: DocPath) -> tuple[Path, str] 
     path, display = source.folder / entry, Path(source.filename).parent / entry
     if path.is_file():
         return path, str(display)
-    builtin = BUILTIN_DIR / f"{entry}.yaml"
-    if "/" not in entry and builtin.is_file():
+    builtin = builtin_spec(entry)
+    if builtin:
         return builtin, str(builtin)
-    names = builtin_names()
-    message = (f"include: no file '{display}' and no built-in spec '{entry}'{suggest(entry, names)} "
-               f"(built-in specs: {', '.join(names)})")  # fmt: skip
+    message = f"include: no file '{display}' and no built-in spec '{entry}'{unknown_builtin(entry)}"
     return Problem(message, where, code="AC001")
 
 
