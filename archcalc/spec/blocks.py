@@ -16,8 +16,10 @@ from typing import Any
 from archcalc.errors import DocPath, Problem, SpecError, suggest
 from archcalc.spec.source import load_text
 
-RESERVED = ("name", "repeat", "i", "nH", "nW", "nC")
-INPUT_SIZES = re.compile(r"\bn[HWC]\b")
+INPUT_NAMES = ("nH", "nW", "nC")
+"""The size of a block's input, as its expressions read it (the course's notation)."""
+RESERVED = ("name", "repeat", "i", *INPUT_NAMES)
+INPUT_SIZES = re.compile(rf"\b(?:{'|'.join(INPUT_NAMES)})\b")
 """A block whose settings mention nH, nW or nC reads the size of its input."""
 _SIGNATURE = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$")
 _ARGUMENT = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:=\s*(\S.*?))?\s*$")
@@ -26,7 +28,7 @@ _ARGUMENT = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:=\s*(\S.*?))?\s*$")
 def input_sizes(shape: tuple[Any, ...]) -> dict[str, int]:
     """What a sized block's layers may read: nH, nW, nC of a volume (a vector's length as nC). A symbolic
     size (`--input HxWx3`) has no number and is left out, so an expression reading it says so."""
-    names = ("nH", "nW", "nC") if len(shape) == 3 else ("nC",)
+    names = INPUT_NAMES if len(shape) == 3 else INPUT_NAMES[2:]
     return {name: size for name, size in zip(names, shape, strict=True) if isinstance(size, int)}
 
 

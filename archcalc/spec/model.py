@@ -22,7 +22,7 @@ from archcalc.errors import Problem
 from archcalc.layers import LAYER_KINDS, Layer
 from archcalc.limits import limits
 from archcalc.shapes import Shape
-from archcalc.spec.blocks import Block, parse_blocks
+from archcalc.spec.blocks import INPUT_NAMES, Block, parse_blocks
 from archcalc.spec.expansion import minimum_layers
 from archcalc.spec.include import included_blocks
 from archcalc.spec.messages import translate
@@ -113,7 +113,7 @@ def _params(raw: Any, overrides: dict[str, int]) -> tuple[dict[str, int], list[P
     ] + [
         Problem(f"params: '{name}' is reserved: blocks read their input's size as nH, nW, nC",
                 ("params", name), on_key=True)
-        for name in raw if name in ("nH", "nW", "nC")
+        for name in raw if name in INPUT_NAMES
     ]  # fmt: skip
     return {**raw, **overrides}, problems
 
