@@ -33,12 +33,18 @@ class Taps:
         return module
 
 
+def positions(owner: Node, nodes: list[Node]) -> dict[Node, int]:
+    """What a list of `owner`'s can read itself: its nodes by position, and its input (-1, what `owner`
+    reads). Anything else a node of it reads comes from another list."""
+    return {node: index for index, node in enumerate(nodes)} | {owner.inputs[0]: -1}
+
+
 def read_elsewhere(graph: Graph) -> set[Node]:
-    """The nodes some layer reads from outside their own list (not its list's input, nor one of it)."""
+    """The nodes some layer reads from outside their own list."""
     found: set[Node] = set()
     for owner in (graph.root, *graph):
         for nodes in owner.lists.values():
-            local = {*nodes, *owner.inputs[:1]}
+            local = positions(owner, nodes)
             found |= {source for node in nodes for source in node.inputs if source not in local}
     return found
 
@@ -56,18 +62,23 @@ class _Keep:
 
 
 class Steps:
-    """A list's modules run in order, each on the values its wiring names; a value of the list is let go
-    after its last reader (as torch.fx's graph module does), except those in `keep`."""
+    """A list's named modules run in order, each on the values its wiring names; a value of the list is let
+    go after its last reader (as torch.fx's graph module does), except those in `keep`."""
 
-    def __init__(self, modules: Sequence[Any], wiring: Sequence[tuple[Source, ...]], taps: Taps,
+    def __init__(self, parts: Sequence[tuple[str, Any]], wiring: Sequence[tuple[Source, ...]], taps: Taps,
                  keep: tuple[int, ...]) -> None:  # fmt: skip
         last = {source: index for index, reads in enumerate(wiring) for source in reads}
-        last |= dict.fromkeys(keep, len(modules))
-        self.taps = taps
+        last |= dict.fromkeys(keep, len(parts))
+        self.parts, self.taps = parts, taps
         self.steps = tuple(
             (module, reads, sorted(s for s in set(reads) if isinstance(s, int) and last[s] == index))
-            for index, (module, reads) in enumerate(zip(modules, wiring, strict=True))
+            for index, ((_, module), reads) in enumerate(zip(parts, wiring, strict=True))
         )
+
+    def register(self, owner: Any) -> None:
+        """Make the modules children of the module that runs them, under their table names."""
+        for name, module in self.parts:
+            owner.add_module(name, module)
 
     def run(self, x: Any) -> dict[int, Any]:
         values, kept = {-1: x}, self.taps.values
@@ -85,10 +96,9 @@ class Flow(nn.Module):
     def __init__(self, parts: list[tuple[str, Any]], wiring: list[tuple[Source, ...]], taps: Taps,
                  outputs: tuple[int, ...] = ()) -> None:  # fmt: skip
         super().__init__()
-        for name, module in parts:
-            self.add_module(name, module)
         self.outputs = outputs or (len(parts) - 1,)
-        self.flow = Steps([module for _, module in parts], wiring, taps, self.outputs)
+        self.flow = Steps(parts, wiring, taps, self.outputs)
+        self.flow.register(self)
 
     def forward(self, x: Any) -> Any:
         values = self.flow.run(x)

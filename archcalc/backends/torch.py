@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from archcalc.backends.flow import Flow, FlowModel, Source, Steps, Taps
+from archcalc.backends.flow import Flow, FlowModel, Source, Steps, Taps, positions
 from archcalc.engine import analyze
 from archcalc.graph import Node
 from archcalc.layers import Layer
@@ -68,17 +68,15 @@ class Merge(nn.Module):
 class Residual(nn.Module):
     """act(body(x) + shortcut(x)): the body's layers, `shortcut` (absent: identity), and the merge `add`."""
 
-    def __init__(self, body: Steps, names: list[str], shortcut: Any | None, act: Any | None,
-                 add: bool) -> None:  # fmt: skip
+    def __init__(self, body: Steps, shortcut: Any | None, act: Any | None, add: bool) -> None:
         super().__init__()
-        for name, (module, *_) in zip(names, body.steps, strict=True):
-            self.add_module(name, module)
+        body.register(self)
         if shortcut is not None:
             self.add_module("shortcut", shortcut)
         merge = Merge("add", act) if add else act  # plain: no add, only the activation (if any)
         if merge is not None:
             self.add_module("add" if add else "act", merge)
-        self.steps = (body, len(names) - 1, shortcut, merge, add)
+        self.steps = (body, len(body.parts) - 1, shortcut, merge, add)
 
     def forward(self, x: Any) -> Any:
         body, last, shortcut, merge, add = self.steps
@@ -152,12 +150,11 @@ class Kit:
         return self.node if not scope else self.node.lists[scope][0]
 
     def wiring(self, scope: str = "") -> list[tuple[Source, ...]]:
-        """For each node of the list `scope`, where each of its inputs comes from (see Source); a layer
-        read from another list is marked for Taps to keep."""
+        """For each node of the list `scope`, where each of its inputs comes from (see Source): a position
+        in the list, or the name Taps keeps a value read from another list by."""
         owner = self._owner(scope)
-        nodes, start = owner.lists[""], owner.inputs[0]
-        position = {node: index for index, node in enumerate(nodes)} | {start: -1}
-        return [tuple(position.get(source, source.name) for source in node.inputs) for node in nodes]
+        local = positions(owner, owner.lists[""])
+        return [tuple(local.get(source, source.name) for source in node.inputs) for node in owner.lists[""]]
 
     def activation(self, act: Act, inplace: bool = False) -> Any:
         return act.module(nn, inplace)
@@ -178,9 +175,8 @@ class Kit:
         return self.taps.watch(self._owner(scope), module) if scope else module  # a path read by name
 
     def residual(self, body: list[tuple[str, Any]], shortcut: Any | None, act: Act | None, add: bool) -> Any:
-        steps = Steps([module for _, module in body], self.wiring(), self.taps, keep=(len(body) - 1,))
-        names = [name for name, _ in body]
-        return Residual(steps, names, shortcut, act and self.activation(act, inplace=add), add)
+        steps = Steps(body, self.wiring(), self.taps, keep=(len(body) - 1,))
+        return Residual(steps, shortcut, act and self.activation(act, inplace=add), add)
 
     def branches(self, paths: Mapping[str, Any], merge: str, act: Act | None) -> Any:
         fresh = merge == "concat" or len(paths) > 1  # a lone added path is not a new tensor: no in-place act
