@@ -34,6 +34,13 @@ def messages(error: pytest.ExceptionInfo[SpecError]) -> list[str]:
     return [str(d) for d in error.value.diagnostics]
 
 
+def refusal(text: str, input_shape: Shape | None = None) -> list[str]:
+    """What archcalc says of spec text it must refuse (read, or walked at `input_shape`), as printed."""
+    with pytest.raises(SpecError) as error:
+        analyze(spec_from(text), input_shape)
+    return messages(error)
+
+
 @pytest.fixture
 def limited(monkeypatch):
     """Run a test under smaller archcalc.limits: `limited(layers=10)`."""

@@ -9,6 +9,7 @@ from archcalc.engine import analyze
 from archcalc.errors import SpecError
 from archcalc.limits import Limits, limits, set_limits
 from archcalc.spec.model import load_spec
+from tests.conftest import messages
 from tests.paths import SPECS
 
 PAIR = """name: library
@@ -26,10 +27,6 @@ def write(folder: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
-
-
-def messages(error: pytest.ExceptionInfo[SpecError]) -> list[str]:
-    return [str(d) for d in error.value.diagnostics]
 
 
 def test_yolov3_uses_darknet53s_backbone_and_reads_its_stages():

@@ -5,7 +5,7 @@ import pytest
 
 from archcalc.engine import analyze
 from archcalc.errors import SpecError
-from tests.conftest import messages, spec_from
+from tests.conftest import messages, refusal, spec_from
 
 SIZED = """\
 name: sized
@@ -60,17 +60,16 @@ def test_the_torch_model_is_made_of_the_same_layers():
 
 def test_a_problem_of_one_use_is_told_at_the_layer_and_at_that_use():
     text = SIZED.replace("nC // 2", "nC - 16")
-    with pytest.raises(SpecError) as error:
-        analyze(spec_from(text))
-    assert messages(error) == [
+    assert refusal(text) == [
         "test.yaml:9:23: conv: filters: input should be greater than 0, got 0 (in block 'transition' used at 15:5)"
     ]
 
 
 def test_a_symbolic_size_cannot_size_a_block():
-    with pytest.raises(SpecError) as error:
-        analyze(spec_from(SIZED), ("H", "W", 16))
-    assert "block 'whole' reads nH and nW of its input, which has no number here" in messages(error)[0]
+    assert (
+        "block 'whole' reads nH and nW of its input, which has no number here"
+        in refusal(SIZED, ("H", "W", 16))[0]
+    )
     # nC is a number: the blocks that read only nC are made
     assert rows(SIZED.replace("  - whole: {name: squeeze}\n", ""), ("H", "W", 16))["down"].output[2] == 8
 
