@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from difflib import get_close_matches
 
@@ -80,4 +81,9 @@ _UNPRINTABLE = {
 def escape(text: str) -> str:
     """`text` safe for a terminal: control characters but tab and newline (escape sequences among them)
     written as \\u00NN, which is also how JSON writes them (so escaped JSON stays valid and exact)."""
-    return text.translate(_UNPRINTABLE)
+    return _CONTROL.sub(lambda match: _UNPRINTABLE[ord(match.group())], text)
+
+
+_CONTROL = re.compile("[" + "".join(map(chr, _UNPRINTABLE)) + "]")
+"""The same characters as a pattern: finding none in 40 MB of JSON takes milliseconds (`str.translate`
+with a mapping looks up every character: seconds)."""
