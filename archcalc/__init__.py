@@ -1,3 +1,52 @@
-"""archcalc: exact shapes, parameters and MACs of CNN architectures written as YAML specs."""
+"""archcalc: exact shapes, parameters and MACs of CNN architectures written as YAML specs.
+
+The Python API (archcalc.api) is imported on first use, so that `import archcalc` stays cheap:
+
+    >>> import archcalc
+    >>> archcalc.analyze("vgg16").totals.params
+    138357544
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from archcalc.api import (
+        Analysis,
+        Linted,
+        SettingError,
+        analyze,
+        build,
+        explain,
+        lint,
+        load,
+        reconcile,
+    )
+    from archcalc.errors import Diagnostic, SpecError
+
+__all__ = [
+    "Analysis",
+    "Diagnostic",
+    "Linted",
+    "SettingError",
+    "SpecError",
+    "__version__",
+    "analyze",
+    "build",
+    "explain",
+    "lint",
+    "load",
+    "reconcile",
+]
+_HOMES = {"Diagnostic": "archcalc.errors", "SpecError": "archcalc.errors"}
+
+
+def __getattr__(name: str) -> Any:
+    """The API's names, imported when first asked for (PEP 562)."""
+    if name not in __all__:
+        raise AttributeError(f"module 'archcalc' has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOMES.get(name, "archcalc.api")), name)

@@ -19,7 +19,8 @@ STAGES = [
     ("graph", ["archcalc.graph"]),
     ("engine", ["archcalc.engine"]),
     ("analyses", ["archcalc.analyses"]),
-    ("outputs", ["archcalc.render", "archcalc.lint", "archcalc.backends"]),
+    ("outputs", ["archcalc.render", "archcalc.linting", "archcalc.backends"]),
+    ("api", ["archcalc.api"]),
     ("cli", ["archcalc.cli"]),
     ("entry", ["archcalc.__main__"]),
 ]

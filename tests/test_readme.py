@@ -37,3 +37,16 @@ def test_the_yolov3_table_and_diagram_in_the_readme_are_what_archcalc_prints():
     diagram = runner.invoke(app, ["export", "yolov3", "-", "--to", "mermaid", "--depth", "1"]).stdout
     assert table.split("\n", 3)[3] in README  # after its heading and input line
     assert f"```mermaid\n{diagram}```" in README
+
+
+def test_the_python_section_of_the_readme_runs_as_a_doctest(monkeypatch):
+    import doctest
+
+    monkeypatch.chdir(ROOT)  # it lints "specs/"
+    section = README.split("## From Python", 1)[1].split("\n## ", 1)[0]
+    examples = "\n".join(re.findall(r"```python\n(.+?)```", section, re.DOTALL))
+    test = doctest.DocTestParser().get_doctest(examples, {}, "README: From Python", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.summarize(verbose=False) == (0, len(test.examples))
+    assert len(test.examples) >= 10

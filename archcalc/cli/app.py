@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from typer._click.exceptions import ClickException
 
-from archcalc import __version__
-from archcalc.engine import analyze
+from archcalc import __version__, api
 from archcalc.errors import SpecError, escape
 from archcalc.files import OutputError, write_text
 from archcalc.limits import Limits, limits, set_limits
 from archcalc.report import Report
-from archcalc.spec.catalog import open_spec
+from archcalc.shapes import Shape
 from archcalc.spec.model import Spec
 
 if TYPE_CHECKING:
@@ -78,12 +77,22 @@ app = _GuardedApp(
 
 
 class Format(StrEnum):
-    """The formats of `table` and `list`. Every command's --format lists exactly what it implements."""
+    """The formats of `list`. Every command's --format lists exactly what it implements."""
 
     table = "table"
     json = "json"
     csv = "csv"
     markdown = "markdown"
+
+
+class TableFormat(StrEnum):
+    """The formats of `table`: those of `list`, and LaTeX for papers and course notes."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    latex = "latex"
 
 
 class TableOrJson(StrEnum):
@@ -220,36 +229,17 @@ def assignments(text: str | None, option: str = "--set") -> dict[str, int]:
 def load_set(
     argument: str, assign: str | None, input_shape: InputShape | None, option: str = "--set"
 ) -> tuple[Spec, InputShape | None]:
-    """The spec with `--set` applied: its parameters (`n=18`, the spec read again with them), then its
-    symbolic sizes (`H=224`, put into the input); a name that is neither is a usage error."""
-    values, spec = assignments(assign, option), load(argument)
-    params = {name: value for name, value in values.items() if name in spec.params}
-    if params:
-        spec = guarded(lambda: open_spec(argument, params))
-    sizes = {name: value for name, value in values.items() if name not in params}
-    given: tuple[Any, ...] = input_shape or spec.input
-    symbols = [d for d in given if isinstance(d, str)]
-    unknown = [name for name in sizes if name not in symbols]
-    if unknown:
-        have = [f"parameters {', '.join(spec.params)}" if spec.params else "no parameters",
-                f"symbolic sizes {', '.join(symbols)}" if symbols else "no symbolic size"]  # fmt: skip
-        message = (f"'{unknown[0]}' is not a parameter or a size of this spec (it has {' and '.join(have)}; "
-                   "declare `params: {name: value}`, or write the input as `input: [H, W, 3]` or `--input "
-                   "HxWx3`)")  # fmt: skip
-        raise typer.BadParameter(message, param_hint=option)
-    if not sizes:
-        return spec, input_shape
-    return spec, InputShape(sizes[d] if isinstance(d, str) and d in sizes else d for d in given)
+    """The spec with `--set` applied (archcalc.api: its parameters, then its symbolic sizes put into the
+    input), or its problems and exit 1; a name that is neither is a usage error naming `option`."""
+    values = assignments(assign, option)
+    spec = guarded(lambda: api.load(argument, set=values), option)
+    shape = guarded(lambda: api.sized(spec, values, input_shape), option)
+    return spec, None if shape is None else InputShape(shape)
 
 
-def load(argument: str) -> Spec:
-    """The spec a command-line argument names (a file or a built-in name), or its problems and exit 1."""
-    return guarded(lambda: open_spec(argument))
-
-
-def analysed(spec: Spec, input_shape: InputShape | None) -> Report:
+def analysed(spec: Spec, input_shape: Shape | None) -> Report:
     """The report of `spec` at `input_shape` (default: its own), or its problems and exit 1."""
-    return guarded(lambda: analyze(spec, input_shape))
+    return guarded(lambda: api.analyze(spec, input=input_shape).report)
 
 
 def numeric_input(
@@ -271,10 +261,14 @@ def numeric_input(
                              param_hint=option or "SPEC")  # fmt: skip
 
 
-def guarded(compute: Callable[[], T]) -> T:
-    """Run `compute`; a SpecError becomes its diagnostics on stderr and exit code 1."""
+def guarded(compute: Callable[[], T], option: str | None = None) -> T:
+    """Run `compute`; a SpecError becomes its diagnostics on stderr and exit code 1, a SettingError (a value
+    given on the command line) a usage error naming `option` (default: the option it names) and exit 2."""
     try:
         return compute()
+    except api.SettingError as exc:
+        hint = option or ("FIGURE" if exc.option == "figure" else f"--{exc.option}")
+        raise typer.BadParameter(exc.message, param_hint=hint) from None
     except SpecError as exc:
         for diagnostic in exc.diagnostics:
             typer.echo(str(diagnostic), err=True)

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from archcalc.cli.app import TableOrJson, app, assignments
+from archcalc import api
+from archcalc.cli.app import TableOrJson, app, assignments, guarded
 
 if TYPE_CHECKING:
-    from archcalc.lint.config import LintConfig
+    from archcalc.linting.config import LintConfig
 
 
 class LintFormat(StrEnum):
@@ -63,21 +64,15 @@ def lint(  # noqa: PLR0917 (one parameter per command-line option)
     ] = None,
 ) -> None:
     """Check specs: schema and shape errors, wasteful or suspicious designs, and budgets."""
-    from archcalc.lint import output
-    from archcalc.lint.runner import Params, discover, lint_file
+    from archcalc.linting import output
 
     options = {"select": select, "extend_select": extend_select, "ignore": ignore, "max_params": max_params,
                "max_macs": max_macs, "max_activations": max_activations}  # fmt: skip
     config = _config({key: value for key, value in options.items() if value})
-    files = discover(paths or [Path.cwd()], only_specs)
-    params = Params(assignments(assign))
-    findings = [finding for path in files for finding in lint_file(path, config, params)]
-    unused = [name for name in params.values if name not in params.used]
-    if unused:
-        message = (
-            f"no spec linted declares a parameter '{unused[0]}' (specs declare `params: {{name: value}}`)"
-        )
-        raise typer.BadParameter(message, param_hint="--set")
+    values = assignments(assign)
+    given = paths or [Path.cwd()]
+    linted = guarded(lambda: api.lint(given, config=config, set=values, only_specs=only_specs))
+    findings, files = linted.findings, linted.files
     chosen = output_format or (
         LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.concise
     )
@@ -88,13 +83,12 @@ def lint(  # noqa: PLR0917 (one parameter per command-line option)
         LintFormat.sarif: lambda: output.sarif(findings),
     }
     sys.stdout.write(writers[chosen]())
-    failing = {"error", "warning"} if strict else {"error"}
-    raise typer.Exit(0 if exit_zero or not any(f.level in failing for f in findings) else 1)
+    raise typer.Exit(0 if exit_zero or not linted.failing(strict) else 1)
 
 
 def _config(options: dict[str, Any]) -> LintConfig:
     """Defaults, then `[tool.archcalc]` of the nearest pyproject, then the command line (exit 2 if bad)."""
-    from archcalc.lint.config import ConfigError, LintConfig, from_pyproject
+    from archcalc.linting.config import ConfigError, LintConfig, from_pyproject
 
     try:
         settings, origin = from_pyproject(Path.cwd())
@@ -113,7 +107,7 @@ def rules(
     """Every lint rule: code, level, name and why it matters."""
     import json
 
-    from archcalc.lint.rules import RULES
+    from archcalc.linting.rules import RULES
 
     if output_format is TableOrJson.json:
         records = [

@@ -10,13 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from archcalc.analyses.presets import PRESETS, Preset
+from archcalc import api
+from archcalc.analyses.presets import Preset
 from archcalc.cli.app import (
     DepthOption,
     Format,
     InputOption,
     SetOption,
     SpecArgument,
+    TableFormat,
     app,
     emit,
     guarded,
@@ -24,11 +26,9 @@ from archcalc.cli.app import (
     show,
 )
 from archcalc.engine import analyze
-from archcalc.errors import SpecError
 from archcalc.report import Report
-from archcalc.shapes import Shape
 from archcalc.spec.catalog import BUILTIN_DIR, builtin_names
-from archcalc.spec.model import Spec, load_spec
+from archcalc.spec.model import load_spec
 
 if TYPE_CHECKING:
     from archcalc.render.table import Extras
@@ -39,8 +39,8 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
     spec: SpecArgument,
     input_shape: InputOption = None,
     output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="How to print the result.")
-    ] = Format.table,
+        TableFormat, typer.Option("--format", "-f", help="How to print the result.")
+    ] = TableFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
     count: Annotated[
         str,
@@ -53,12 +53,13 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
     depth: DepthOption = None,
 ) -> None:
     """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
-    preset, wanted = _preset(count), _extra_columns(columns)
+    wanted = _extra_columns(columns)
     loaded, shape = load_set(spec, assign, input_shape)
-    full, baseline = table_reports(loaded, shape)
+    analysis = guarded(lambda: api.analyze(loaded, input=shape, count=count))
+    full, baseline, preset = analysis.report, analysis.baseline, analysis.preset
     report = full.to_depth(depth)
     extras = receptive_columns(full, wanted) if wanted else ()
-    if output_format is Format.table and output is None:
+    if output_format is TableFormat.table and output is None:
         from archcalc.render.table import to_rich
 
         show(to_rich(report, baseline, preset, extras))
@@ -67,16 +68,17 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
 
 
 def table_text(
-    report: Report, baseline: Report | None, output_format: Format, preset: Preset, extras: Extras = ()
+    report: Report, baseline: Report | None, output_format: TableFormat, preset: Preset, extras: Extras = ()
 ) -> str:
     """The report as text in one of the formats (the rich table as plain text, for files)."""
     from archcalc.render import table as render
 
-    renderers: dict[Format, Callable[[], str]] = {
-        Format.json: lambda: render.to_json(report, preset, extras),
-        Format.csv: lambda: render.to_csv(report, extras),
-        Format.markdown: lambda: render.to_markdown(report, baseline, preset, extras),
-        Format.table: lambda: _rich_text(report, baseline, preset, extras),
+    renderers: dict[TableFormat, Callable[[], str]] = {
+        TableFormat.json: lambda: render.to_json(report, preset, extras),
+        TableFormat.csv: lambda: render.to_csv(report, extras),
+        TableFormat.markdown: lambda: render.to_markdown(report, baseline, preset, extras),
+        TableFormat.latex: lambda: render.to_latex(report, baseline, preset, extras),
+        TableFormat.table: lambda: _rich_text(report, baseline, preset, extras),
     }
     return renderers[output_format]()
 
@@ -104,25 +106,6 @@ def receptive_columns(report: Report, wanted: list[str]) -> Extras:
         (EXTRA_COLUMNS[name], {row: texts[index[name]] for row, texts in described.items()})
         for name in wanted
     ]
-
-
-def _preset(name: str) -> Preset:
-    """The counting preset called `name`, or a usage error listing them."""
-    if name not in PRESETS:
-        raise typer.BadParameter(f"{name!r} is not one of {', '.join(PRESETS)}", param_hint="--count")
-    return PRESETS[name]
-
-
-def table_reports(spec: Spec, input_shape: Shape | None) -> tuple[Report, Report | None]:
-    """The report at the requested input, and (when the input is overridden) the one at the spec's own
-    (or exit 1)."""
-    report = guarded(lambda: analyze(spec, input_shape))
-    if input_shape is None or input_shape == spec.input:
-        return report, None
-    try:
-        return report, analyze(spec)
-    except SpecError:
-        return report, None  # the spec's own input is broken; the override is what the user asked for
 
 
 @app.command("list")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from archcalc import api
 from archcalc.cli.app import (
     InputOption,
     InputShape,
@@ -13,8 +14,10 @@ from archcalc.cli.app import (
     SpecArgument,
     TableJsonCsv,
     TableMarkdownJson,
+    TableOrJson,
     analysed,
     app,
+    assignments,
     emit,
     guarded,
     load_set,
@@ -35,10 +38,8 @@ def explain(
     assign: SetOption = None,
 ) -> None:
     """The course's formulas with the numbers put in: nH' = ⌊(227 + 2·0 − 11)/4⌋ + 1 = 55, params, MACs."""
-    from archcalc.analyses.explain import explain as explain_spec
-
-    loaded, input_shape = load_set(spec, assign, input_shape)
-    emit(guarded(lambda: explain_spec(loaded, layer, input_shape)), None)
+    loaded, shape = load_set(spec, assign, input_shape)
+    emit(guarded(lambda: api.explain(loaded, layer, input=shape)), None)
 
 
 @app.command()
@@ -126,3 +127,23 @@ def memory(
     from archcalc.render.memory import render_memory
 
     emit(render_memory(result, batches, dtypes), None)
+
+
+@app.command()
+def reconcile(
+    spec: SpecArgument,
+    figure: Annotated[str, typer.Argument(help="A quoted figure: 4.12G, 4.09e9, 8,178,368,512 or 25.6M.")],
+    output_format: Annotated[
+        TableOrJson, typer.Option("--format", "-f", help="How to print the result.")
+    ] = TableOrJson.table,
+    assign: SetOption = None,
+) -> None:
+    """Which way of counting, at which input size, gives a quoted figure: every counting preset, MACs or
+    FLOPs, bias and batch-norm terms, and the usual input sizes. Exit 1 when none does."""
+    from archcalc.render.reconcile import reconcile_json, reconcile_text
+
+    values = assignments(assign)
+    result = guarded(lambda: api.reconcile(spec, figure, set=values))
+    render = reconcile_json if output_format is TableOrJson.json else reconcile_text
+    emit(render(spec, result), None)
+    raise typer.Exit(0 if result.matches else 1)

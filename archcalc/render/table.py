@@ -45,15 +45,20 @@ UNBROKEN_COLUMNS = ("layer", "spec", "input", "output", "output nH×nW×nC", "RF
 
 
 def to_json(report: Report, preset: Preset = MACS, extras: Extras = ()) -> str:
+    """The JSON contract, as text (see `document`)."""
+    return json.dumps(document(report, preset, extras), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def document(report: Report, preset: Preset = MACS, extras: Extras = ()) -> dict[str, Any]:
     """The JSON contract; with a preset other than MACs, also `count`: its label, definition and total.
     Extra columns (`--columns rf,stride`) are added to each layer under their lower-case label, as text."""
-    document = report.to_dict()
-    for record in document["layers"]:
-        record.update({label.lower(): values.get(record["name"], "") for label, values in extras})
+    record = report.to_dict()
+    for layer in record["layers"]:
+        layer.update({label.lower(): values.get(layer["name"], "") for label, values in extras})
     if preset is not MACS:
-        document["count"] = {"label": preset.label, "definition": preset.definition,
-                             "total": preset.count(report.totals)}  # fmt: skip
-    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+        record["count"] = {"label": preset.label, "definition": preset.definition,
+                           "total": preset.count(report.totals)}  # fmt: skip
+    return record
 
 
 def to_csv(report: Report, extras: Extras = ()) -> str:
@@ -89,6 +94,20 @@ def to_markdown(
     lines += _markdown_table(_columns(preset, extras), rows)
     lines += ["", *(f"- {label}: {value}" for label, value in summary_lines(report, baseline, preset))]
     return "\n".join([*lines, "", f"_{CONVENTION}._", ""])
+
+
+def to_latex(
+    report: Report, baseline: Report | None = None, preset: Preset = MACS, extras: Extras = ()
+) -> str:
+    """A booktabs table for papers and course notes: the layers, a total row, the convention as caption."""
+    from archcalc.render.latex import latex_table
+
+    cells = layer_cells(report, baseline, preset=preset, extras=extras)
+    rows = [[_was(cell) for cell in row] for row in cells]
+    total = ["total", "", format_shape(report.output), *([""] * len(extras)), f"{report.totals.params:,}",
+             f"{preset.count(report.totals):,}"]  # fmt: skip
+    caption = f"{report.name}, input {format_shape(report.input)}. {CONVENTION_BRIEF}."
+    return latex_table(_columns(preset, extras), rows, [total], caption, NUMERIC_COLUMNS)
 
 
 def to_rich(

@@ -20,7 +20,7 @@ def test_a_bug_is_reported_in_one_line_with_exit_3_never_a_traceback(monkeypatch
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("archcalc.cli.table.table_reports", broken)
+    monkeypatch.setattr("archcalc.api.walk", broken)
     result = run("table", "lenet5")
     assert result.exit_code == INTERNAL_ERROR == 3
     assert result.stderr == (

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from archcalc.lint.config import ConfigError, LintConfig, parse_size
-from archcalc.lint.runner import discover, lint_file
+from archcalc.linting.config import ConfigError, LintConfig, parse_size
+from archcalc.linting.runner import discover, lint_file
 from tests.paths import DATA, SPECS
 
 
@@ -106,7 +106,7 @@ def test_one_broken_file_does_not_hide_the_others(tmp_path):
 
 
 def test_pyproject_settings_are_found_upwards(tmp_path, monkeypatch):
-    from archcalc.lint.config import from_pyproject
+    from archcalc.linting.config import from_pyproject
 
     (tmp_path / "pyproject.toml").write_text('[tool.archcalc]\nmax-params = "30M"\nignore = ["AC205"]\n')
     (tmp_path / "deep").mkdir()

@@ -16,7 +16,7 @@ from archcalc.layers.activation import Act
 from archcalc.layers.conv import Conv
 from archcalc.layers.fused import Fused
 from archcalc.layers.norm import BatchNorm
-from archcalc.lint.context import Context
+from archcalc.linting.context import Context
 from archcalc.shapes import Tiling, effective_kernel, format_axes, format_shape
 
 Check = Callable[[Context], Iterator[Problem]]

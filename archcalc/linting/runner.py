@@ -14,9 +14,9 @@ from pathlib import Path
 
 from archcalc.engine import analyze
 from archcalc.errors import Diagnostic, Problem, SpecError
-from archcalc.lint.config import BUDGETS, ConfigError, LintConfig
-from archcalc.lint.context import Context
-from archcalc.lint.rules import RULES
+from archcalc.linting.config import BUDGETS, ConfigError, LintConfig
+from archcalc.linting.context import Context
+from archcalc.linting.rules import RULES
 from archcalc.spec.model import parse_spec
 from archcalc.spec.source import load_text, read_text
 

@@ -6,8 +6,8 @@ import json
 from collections.abc import Sequence
 
 from archcalc import __version__
-from archcalc.lint.rules import RULES
-from archcalc.lint.runner import Finding
+from archcalc.linting.rules import RULES
+from archcalc.linting.runner import Finding
 
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}

@@ -16,7 +16,7 @@ from typing import Any
 
 from archcalc.errors import suggest
 from archcalc.limits import limits
-from archcalc.lint.rules import RULES
+from archcalc.linting.rules import RULES
 
 DEFAULT_SELECT = ("AC0", "AC1", "AC2", "AC4", "AC9")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)\s*$")

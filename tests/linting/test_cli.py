@@ -73,7 +73,7 @@ def test_the_schema_is_draft_07_and_every_shipped_spec_validates_against_it():
 
 def test_the_readme_documents_every_rule():
     readme = (ROOT / "README.md").read_text()
-    from archcalc.lint.rules import RULES
+    from archcalc.linting.rules import RULES
 
     assert [code for code in RULES if f"| {code} |" not in readme] == []
 

@@ -5,9 +5,9 @@ import json
 import pytest
 
 from archcalc.errors import Diagnostic
-from archcalc.lint import output
-from archcalc.lint.config import LintConfig
-from archcalc.lint.runner import Finding, discover, lint_file
+from archcalc.linting import output
+from archcalc.linting.config import LintConfig
+from archcalc.linting.runner import Finding, discover, lint_file
 from tests.paths import DATA
 
 

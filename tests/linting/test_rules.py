@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from archcalc.lint.config import LintConfig
-from archcalc.lint.rules import RULES
-from archcalc.lint.runner import lint_file
+from archcalc.linting.config import LintConfig
+from archcalc.linting.rules import RULES
+from archcalc.linting.runner import lint_file
 
 HEAD = "name: t\ninput: [32, 32, 3]\nlayers:\n"
 EXAMPLES = {

@@ -1,0 +1,311 @@
+"""archcalc from Python: the functions the command line is built on, so that the two never disagree.
+
+    >>> import archcalc
+    >>> archcalc.analyze("lenet5").totals.params
+    61706
+
+A spec is given as a built-in name (`"resnet50"`), a path, YAML text or a dict. Every problem with the input
+raises `archcalc.SpecError`, whose `diagnostics` are the `file:line:col: message` lines the CLI prints.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from archcalc.analyses.presets import PRESETS, Preset
+from archcalc.engine import analyze as walk
+from archcalc.errors import Diagnostic, SpecError, suggest
+from archcalc.graph import Graph
+from archcalc.report import LayerRow, Report, Totals
+from archcalc.shapes import Shape
+from archcalc.spec.catalog import open_spec
+from archcalc.spec.model import Spec, parse_spec, parse_spec_text
+from archcalc.spec.positions import SourceMap
+
+if TYPE_CHECKING:
+    from archcalc.analyses.reconcile import Reconciliation
+    from archcalc.linting.config import LintConfig
+    from archcalc.linting.runner import Finding
+
+SpecSource = str | os.PathLike[str] | Mapping[str, Any] | Spec
+"""A spec: a built-in name, a path, YAML text, a dict of the YAML's content, or a Spec already read."""
+InputSize = Sequence[int | str]
+"""An input shape: (nH, nW, nC), or (n,) for a vector; nH and nW may be names (symbolic sizes)."""
+
+
+class SettingError(SpecError):
+    """A value given with the spec (`set=`, `input=`, `count=`) that it cannot take: a usage error."""
+
+    def __init__(self, message: str, option: str) -> None:
+        super().__init__([Diagnostic(option, 0, 0, message, "AC012")])
+        self.option = option
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One spec analysed at one input: the engine's Report, counted with a preset (`count=`)."""
+
+    report: Report
+    preset: Preset = PRESETS["macs"]
+    baseline: Report | None = None
+    """The report at the spec's own input, when `input=` overrode it (tables show what changed)."""
+
+    @property
+    def name(self) -> str:
+        return self.report.name
+
+    @property
+    def input(self) -> Shape:
+        return self.report.input
+
+    @property
+    def output(self) -> Shape:
+        return self.report.output
+
+    @property
+    def outputs(self) -> tuple[tuple[str, Shape], ...]:
+        """The outputs the spec declares (`outputs:`), by name, in order (empty when it declares none)."""
+        return self.report.outputs
+
+    @property
+    def rows(self) -> list[LayerRow]:
+        """One record per layer (and per block, `container=True`): the JSON contract's `layers`."""
+        return self.report.rows
+
+    @property
+    def totals(self) -> Totals:
+        return self.report.totals
+
+    @property
+    def graph(self) -> Graph:
+        """The rows as connected nodes: what every analysis walks."""
+        assert self.report.graph is not None
+        return self.report.graph
+
+    @property
+    def counted(self) -> int:
+        """The total as the preset counts it (`count="torchvision"`: MACs + bias adds)."""
+        return int(self.preset.count(self.report.totals))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract (README), with `count` when the preset is not MACs."""
+        from archcalc.render.table import document
+
+        return document(self.report, self.preset)
+
+    def to_json(self) -> str:
+        return self._render("json")
+
+    def to_csv(self) -> str:
+        return self._render("csv")
+
+    def to_markdown(self) -> str:
+        return self._render("markdown")
+
+    def to_latex(self) -> str:
+        return self._render("latex")
+
+    def to_dataframe(self) -> Any:
+        """The rows as a pandas DataFrame (pandas must be installed; archcalc does not depend on it)."""
+        import pandas as pd  # type: ignore[import-untyped]
+
+        return pd.DataFrame([row.to_dict() for row in self.report.rows])
+
+    def _render(self, kind: str) -> str:
+        from archcalc.render import table as render
+
+        renderers = {
+            "json": lambda: render.to_json(self.report, self.preset),
+            "csv": lambda: render.to_csv(self.report),
+            "markdown": lambda: render.to_markdown(self.report, self.baseline, self.preset),
+            "latex": lambda: render.to_latex(self.report, self.baseline, self.preset),
+        }
+        return renderers[kind]()
+
+
+def load(source: SpecSource, *, set: Mapping[str, int] | None = None) -> Spec:
+    """The spec `source` names, with `set`'s spec parameters applied (its symbolic sizes: see `sized`)."""
+    values = _whole_numbers(set or {}, "set")
+    spec = _read(source, {})
+    params = {name: value for name, value in values.items() if name in spec.params}
+    return _read(source, params) if params else spec
+
+
+def _read(source: SpecSource, params: dict[str, int]) -> Spec:
+    """A spec from any of the forms of SpecSource, with parameter overrides."""
+    if isinstance(source, Spec):
+        if params:
+            raise SettingError("a Spec already read takes no `set=` parameters; pass its file", "set")
+        return source
+    if isinstance(source, Mapping):
+        return parse_spec(dict(source), SourceMap("<dict>"), params)
+    text = os.fspath(source)
+    if "\n" in text or text.lstrip().startswith("{"):
+        return _from_text(text, params)
+    return open_spec(text, params)
+
+
+def _from_text(text: str, params: dict[str, int]) -> Spec:
+    if not params:
+        return parse_spec_text(text, "<text>")
+    from archcalc.spec.source import load_text
+
+    return parse_spec(*load_text(text, "<text>"), params)
+
+
+def sized(spec: Spec, set: Mapping[str, int] | None, input: InputSize | None) -> tuple[Any, ...] | None:
+    """The input to analyse at: `input` (default: the spec's own), with `set`'s symbolic sizes put in
+    (`H=224`); None when that is the spec's own input. A name that is neither a parameter of the spec nor
+    one of its symbolic sizes is a SettingError."""
+    values = _whole_numbers(set or {}, "set")
+    given = tuple(input) if input is not None else None
+    if given is not None:
+        _check_input(given)
+    shape: tuple[Any, ...] = given or spec.input
+    symbols = [d for d in shape if isinstance(d, str)]
+    sizes = {name: value for name, value in values.items() if name not in spec.params}
+    unknown = [name for name in sizes if name not in symbols]
+    if unknown:
+        have = [f"parameters {', '.join(spec.params)}" if spec.params else "no parameters",
+                f"symbolic sizes {', '.join(symbols)}" if symbols else "no symbolic size"]  # fmt: skip
+        raise SettingError(
+            f"'{unknown[0]}' is not a parameter or a size of this spec (it has {' and '.join(have)}; "
+            "declare `params: {name: value}`, or write the input as `input: [H, W, 3]` or `--input HxWx3`)",
+            "set",
+        )
+    if not sizes:
+        return given
+    return tuple(sizes[d] if isinstance(d, str) and d in sizes else d for d in shape)
+
+
+def _whole_numbers(values: Mapping[str, int], option: str) -> dict[str, int]:
+    for name, value in values.items():
+        if not (isinstance(name, str) and name.isidentifier()) or type(value) is not int or value < 1:
+            raise SettingError(f"expected names with positive whole values, got {name!r}={value!r}", option)
+    return dict(values)
+
+
+def _check_input(shape: tuple[Any, ...]) -> None:
+    numbers_or_names = all(
+        (type(d) is int and d > 0) or (isinstance(d, str) and d.isidentifier()) for d in shape
+    )
+    if len(shape) not in (1, 3) or not numbers_or_names or not isinstance(shape[-1], int):
+        raise SettingError(f"expected (nH, nW, nC) like (224, 224, 3), or (n,), got {shape!r}", "input")
+
+
+def preset(count: str) -> Preset:
+    """The counting preset called `count` (macs, flops, torch, torchvision, torchinfo, fvcore)."""
+    if count not in PRESETS:
+        raise SettingError(f"{count!r} is not one of {', '.join(PRESETS)}{suggest(count, list(PRESETS))}",
+                           "count")  # fmt: skip
+    return PRESETS[count]
+
+
+def analyze(
+    source: SpecSource,
+    *,
+    input: InputSize | None = None,
+    set: Mapping[str, int] | None = None,
+    count: str = "macs",
+) -> Analysis:
+    """Shapes, params and MACs of every layer of `source`, at `input` (default: the spec's own).
+
+    `set` gives spec parameters (`{"n": 9}`) and symbolic sizes (`{"H": 320}`) values; `count` chooses how
+    `Analysis.counted` (and the renderings) count: macs, flops, torch, torchvision, torchinfo or fvcore.
+    """
+    chosen = preset(count)
+    spec = load(source, set=set)
+    shape = sized(spec, set, input)
+    report = walk(spec, shape)
+    baseline = None
+    if shape is not None and tuple(shape) != tuple(spec.input):
+        try:
+            baseline = walk(spec)
+        except SpecError:
+            baseline = None  # the spec's own input is broken; the override is what was asked for
+    return Analysis(report, chosen, baseline)
+
+
+def explain(
+    source: SpecSource,
+    layer: str | None = None,
+    *,
+    input: InputSize | None = None,
+    set: Mapping[str, int] | None = None,
+) -> str:
+    """The course's formulas with the numbers put in, for every layer or the one named `layer`."""
+    from archcalc.analyses.explain import explain as explain_spec
+
+    spec = load(source, set=set)
+    return explain_spec(spec, layer, sized(spec, set, input))
+
+
+@dataclass(frozen=True)
+class Linted:
+    """What `lint` found: the files it read, and their findings in file order."""
+
+    files: list[Path]
+    findings: list[Finding]
+
+    def failing(self, strict: bool = False) -> bool:
+        """Whether a finding is an error (with `strict`, or a warning): `archcalc lint` then exits 1."""
+        levels = {"error", "warning"} if strict else {"error"}
+        return any(finding.level in levels for finding in self.findings)
+
+
+def lint(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    config: LintConfig | None = None,
+    set: Mapping[str, int] | None = None,
+    only_specs: bool = False,
+) -> Linted:
+    """Lint spec files and folders (searched for *.yaml). `config` selects rules and budgets (default: the
+    default rules, no budgets); `set` gives parameters to the specs that declare them (a name none declares
+    is a SettingError); `only_specs` skips given files without a top-level `layers:`."""
+    from archcalc.linting.config import LintConfig
+    from archcalc.linting.runner import Params, discover, lint_file
+
+    params = Params(_whole_numbers(set or {}, "set"))
+    files = discover([Path(path) for path in paths], only_specs)
+    findings = [f for path in files for f in lint_file(path, config or LintConfig(), params)]
+    unused = [name for name in params.values if name not in params.used]
+    if unused:
+        declare = "specs declare `params: {name: value}`"
+        raise SettingError(f"no spec linted declares a parameter '{unused[0]}' ({declare})", "set")
+    return Linted(files, findings)
+
+
+def build(
+    source: SpecSource,
+    *,
+    input: InputSize | None = None,
+    set: Mapping[str, int] | None = None,
+) -> Any:
+    """The spec as a torch `nn.Module` (needs torch: TorchMissing says how to install it). Its forward takes
+    NCHW tensors of the input's shape."""
+    from archcalc.backends import load_backend
+
+    spec = load(source, set=set)
+    report = walk(spec, sized(spec, set, input))
+    return load_backend("torch").build(spec, report)
+
+
+def reconcile(
+    source: SpecSource, figure: str | int | float, *, set: Mapping[str, int] | None = None
+) -> Reconciliation:
+    """The ways of counting (MACs or FLOPs, with bias, batch norm and pooling terms, or params) and the input
+    sizes that reproduce `figure` ("4.12G", "4,089,184,256", 4.09e9) to the precision it is written with."""
+    from archcalc.analyses.reconcile import FigureError, parse_figure
+    from archcalc.analyses.reconcile import reconcile as search
+
+    try:
+        quoted = parse_figure(figure if isinstance(figure, str) else repr(figure))
+    except FigureError as exc:
+        raise SettingError(str(exc), "figure") from None
+    return search(load(source, set=set), quoted)
