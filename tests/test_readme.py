@@ -50,3 +50,25 @@ def test_the_python_section_of_the_readme_runs_as_a_doctest(monkeypatch):
     runner.run(test)
     assert runner.summarize(verbose=False) == (0, len(test.examples))
     assert len(test.examples) >= 10
+
+
+def test_the_readme_says_how_many_tests_need_torch(tmp_path):
+    """Counted by collecting the suite with torch and with an import of torch that fails as a missing one."""
+    import os
+    import subprocess
+    import sys
+
+    import pytest
+
+    pytest.importorskip("torch")
+    (tmp_path / "torch").mkdir()
+    (tmp_path / "torch" / "__init__.py").write_text("raise ModuleNotFoundError('no torch', name='torch')\n")
+
+    def collected(extra_path: str) -> int:
+        env = {**os.environ, "PYTHONPATH": extra_path}
+        out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-p", "no:cacheprovider"],
+                             cwd=ROOT, env=env, capture_output=True, text=True).stdout  # fmt: skip
+        return int(re.search(r"(\d+) tests? collected", out).group(1))
+
+    total, without = collected(""), collected(str(tmp_path))
+    assert f"({total - without} of the {total} tests)" in " ".join(README.split())

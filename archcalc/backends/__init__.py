@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from types import ModuleType
 
-INSTALL_HINT = "PyTorch is not installed: `pip install 'archcalc[torch]'` adds it (a CPU-only build will do)"
+CPU_WHEEL = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
+"""The CPU-only build of torch: a few hundred MB instead of the multi-GB CUDA build a bare install pulls."""
+
+
+def install_hint(package_folder: Path = Path(__file__).parents[1]) -> str:
+    """How to add torch, for where archcalc runs from: a source checkout (a pyproject.toml beside the
+    package) installs its extra with `pip install -e '.[torch]'`, an installed archcalc `archcalc[torch]`."""
+    checkout = (package_folder.parent / "pyproject.toml").is_file()
+    extra = "pip install -e '.[torch]'" if checkout else "pip install 'archcalc[torch]'"
+    return f"PyTorch is not installed: `{extra}` adds it; for the CPU-only build (enough here): `{CPU_WHEEL}`"
 
 
 class TorchMissing(Exception):
@@ -19,4 +29,4 @@ def load_backend(name: str) -> ModuleType:
     except ImportError as exc:
         if (exc.name or "").split(".")[0] != "torch":
             raise
-        raise TorchMissing(f"{INSTALL_HINT} ({exc})") from None
+        raise TorchMissing(f"{install_hint()} ({exc})") from None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer._click.exceptions import ClickException
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from archcalc import __version__, api
 from archcalc.errors import SpecError, escape
@@ -34,11 +35,40 @@ INTERNAL_ERROR = 3
 """The exit code of a bug in archcalc (1: the input is wrong, 2: the command line is)."""
 
 
+def plain_help(params: list[Any]) -> list[Any]:
+    """Help that reads as the command is typed: a flag shows no value placeholder (typer's `<bool>`), a value
+    its metavar (FILE, HxWxC, N) or its choices (`table|json`), an argument its name in capitals (SPEC)."""
+    for param in params:
+        if isinstance(param, TyperArgument):
+            param.metavar = param.metavar or (param.name or "").upper()
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]  # the name says it
+        elif param.is_flag:
+            param.metavar = ""
+        elif param.metavar is None:
+            param.metavar = str(param.opts[0]).lstrip("-").upper()
+            choices = [
+                str(getattr(c, "value", c)) for c in getattr(param.type_descriptor, "choices", None) or ()
+            ]
+            if choices and not all(choice in (param.help or "") for choice in choices):
+                param.help = f"{param.help or ''} One of: {', '.join(choices)}.".strip()
+    return params
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return plain_help(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return plain_help(super().get_params(ctx))
+
+
 class _GuardedApp(typer.Typer):
     """A typer app whose every command runs behind `internal_errors`: no traceback ever reaches the user."""
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
-        register = super().command(*args, **kwargs)
+        register = super().command(*args, **{"cls": _Command, **kwargs})
 
         def decorator(function: F) -> F:
             register(internal_errors(function))
@@ -69,10 +99,11 @@ def internal_errors(function: F) -> F:
 
 
 app = _GuardedApp(
+    cls=_Group,
     help="Exact shapes, parameters and MACs of CNN architectures written as YAML specs.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -193,7 +224,13 @@ def parse_input(text: str) -> InputShape:
 
 InputOption = Annotated[
     InputShape | None,
-    typer.Option("--input", "-i", parser=parse_input, help="Override the input: nHxnWxnC, e.g. 224x224x3."),
+    typer.Option(
+        "--input",
+        "-i",
+        parser=parse_input,
+        metavar="HxWxC",
+        help="Override the input: nHxnWxnC, e.g. 224x224x3; HxWx3 leaves nH and nW symbolic; 4096 a vector.",
+    ),
 ]
 """The `--input` option of every command that analyses a spec."""
 
@@ -204,13 +241,19 @@ SpecArgument = Annotated[
 
 DepthOption = Annotated[
     int | None,
-    typer.Option("--depth", "-d", min=1, help="Show blocks only this many levels deep (1: the top level)."),
+    typer.Option(
+        "--depth", "-d", min=1, metavar="N", help="Show blocks only this many levels deep (1: the top level)."
+    ),
 ]
 """How deep a table lists rows, or a diagram draws blocks open."""
 
 SetOption = Annotated[
     str | None,
-    typer.Option("--set", help="Give spec parameters or symbolic sizes values: n=18 or H=224,W=224."),
+    typer.Option(
+        "--set",
+        metavar="NAME=N,…",
+        help="Give spec parameters or symbolic sizes values: n=18 or H=224,W=224.",
+    ),
 ]
 
 
@@ -276,11 +319,21 @@ def guarded(compute: Callable[[], T], option: str | None = None) -> T:
 
 
 def show(renderable: RenderableType) -> None:
-    """Print for people: rich layout to the terminal's width, and a line longer than that (a long table
-    printed as plain lines) left whole rather than cropped."""
+    """Print for people, never cutting a number: to a terminal, at its width, or wider when the numbers
+    need it (text columns wrap first); piped or redirected, at the renderable's natural width (no wrapping
+    at all, whatever COLUMNS says)."""
     from rich.console import Console
+    from rich.measure import Measurement
 
-    Console().print(renderable, crop=False)
+    console = Console()
+    wide = console.options.update_width(WIDEST)
+    need = Measurement.get(console, wide, renderable)
+    width = max(console.width, need.minimum) if console.is_terminal else need.maximum
+    Console(width=min(max(width, 1), WIDEST)).print(renderable, crop=False)
+
+
+WIDEST = 100_000
+"""The widest line `show` lays out (a table that needs more prints as plain lines: render/table.py)."""
 
 
 def emit(text: str, output: Path | None) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from archcalc import api
-from archcalc.cli.app import TableOrJson, app, assignments, guarded
+from archcalc.cli.app import TableOrJson, app, assignments, guarded, show
 
 if TYPE_CHECKING:
     from archcalc.linting.config import LintConfig
@@ -39,28 +39,40 @@ def lint(  # noqa: PLR0917 (one parameter per command-line option)
         ),
     ] = None,
     select: Annotated[
-        list[str] | None, typer.Option(help="Rule codes or prefixes to check (e.g. AC2, AC301).")
+        list[str] | None,
+        typer.Option(
+            metavar="CODES", help="Rule codes or prefixes to check: AC2,AC301 (or repeat the option)."
+        ),
     ] = None,
     extend_select: Annotated[
-        list[str] | None, typer.Option(help="Codes to check on top of the selection.")
+        list[str] | None,
+        typer.Option(metavar="CODES", help="Codes to check on top of the selection: AC301,AC302."),
     ] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Rule codes or prefixes to skip.")] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(metavar="CODES", help="Rule codes or prefixes to skip: AC201,AC3.")
+    ] = None,
     max_params: Annotated[
-        str | None, typer.Option(help="Budget, e.g. 30M: more parameters is an error (AC401).")
+        str | None, typer.Option(metavar="N", help="Budget, e.g. 30M: more parameters is an error (AC401).")
     ] = None,
     max_macs: Annotated[
-        str | None, typer.Option(help="Budget, e.g. 5G: more MACs is an error (AC402).")
+        str | None, typer.Option(metavar="N", help="Budget, e.g. 5G: more MACs is an error (AC402).")
     ] = None,
     max_activations: Annotated[
-        str | None, typer.Option(help="Budget: more activations is an error (AC403).")
+        str | None, typer.Option(metavar="N", help="Budget: more activations is an error (AC403).")
     ] = None,
-    strict: Annotated[bool, typer.Option(help="Warnings fail too (exit 1).")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     only_specs: Annotated[
-        bool, typer.Option(help="Skip given files without a top-level `layers:` (for pre-commit).")
+        bool,
+        typer.Option("--only-specs", help="Skip given files without a top-level `layers:` (for pre-commit)."),
     ] = False,
-    exit_zero: Annotated[bool, typer.Option(help="Report only: exit 0 whatever is found.")] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Report only: exit 0 whatever is found.")
+    ] = False,
     assign: Annotated[
-        str | None, typer.Option("--set", help="Spec parameters, e.g. n=18, for the specs declaring them.")
+        str | None,
+        typer.Option(
+            "--set", metavar="NAME=N,…", help="Spec parameters, e.g. n=18, for the specs declaring them."
+        ),
     ] = None,
 ) -> None:
     """Check specs: schema and shape errors, wasteful or suspicious designs, and budgets."""
@@ -116,7 +128,6 @@ def rules(
         ]
         sys.stdout.write(json.dumps(records, indent=2) + "\n")
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title="archcalc lint rules", caption="AC3xx hints are opt-in: --extend-select AC3")
@@ -124,7 +135,7 @@ def rules(
         table.add_column(column, no_wrap=column != "why")
     for rule in sorted(RULES.values(), key=lambda r: r.code):
         table.add_row(rule.code, rule.level, rule.name, rule.rationale)
-    Console().print(table)
+    show(table)
 
 
 @app.command()

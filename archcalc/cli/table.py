@@ -41,13 +41,23 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
     output_format: Annotated[
         TableFormat, typer.Option("--format", "-f", help="How to print the result.")
     ] = TableFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write to this file instead.")
+    ] = None,
     count: Annotated[
         str,
-        typer.Option("--count", "-c", help="Count as: macs, flops, torch, torchvision, torchinfo, fvcore."),
+        typer.Option(
+            "--count",
+            "-c",
+            metavar="PRESET",
+            help="Count as: macs, flops, torch, torchvision, torchinfo, fvcore.",
+        ),
     ] = "macs",
     columns: Annotated[
-        str | None, typer.Option("--columns", help="Extra columns: rf (receptive field), stride (effective).")
+        str | None,
+        typer.Option(
+            "--columns", metavar="rf,stride", help="Extra columns: rf (receptive field), stride (effective)."
+        ),
     ] = None,
     assign: SetOption = None,
     depth: DepthOption = None,

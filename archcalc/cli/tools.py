@@ -105,12 +105,15 @@ def diff(  # noqa: PLR0917 (one parameter per command-line option)
 
 
 @app.command()
-def memory(
+def memory(  # noqa: PLR0917 (one parameter per command-line option)
     spec: SpecArgument,
     batch: Annotated[str, typer.Option("--batch", "-b", help="Batch sizes, e.g. 1,8,32.")] = "1",
     dtype: Annotated[str, typer.Option(help="Data types, e.g. fp32,bf16 (fp32, fp16, bf16, int8).")] = "fp32",
     input_shape: InputOption = None,
     assign: SetOption = None,
+    output_format: Annotated[
+        TableJsonCsv, typer.Option("--format", "-f", help="How to print the result.")
+    ] = TableJsonCsv.table,
 ) -> None:
     """Parameter and activation memory: the inference peak (with lifetimes) and what training keeps."""
     from archcalc.analyses import memory as memory_model
@@ -124,9 +127,11 @@ def memory(
     loaded, input_shape = load_set(spec, assign, input_shape)
     numeric_input(loaded, input_shape, "memory")
     result = guarded(lambda: memory_model.memory(loaded, input_shape))
-    from archcalc.render.memory import render_memory
+    from archcalc.render import memory as render
 
-    emit(render_memory(result, batches, dtypes), None)
+    writers = {TableJsonCsv.table: render.render_memory, TableJsonCsv.json: render.memory_json,
+               TableJsonCsv.csv: render.memory_csv}  # fmt: skip
+    emit(writers[output_format](result, batches, dtypes), None)
 
 
 @app.command()

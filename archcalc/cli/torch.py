@@ -157,14 +157,20 @@ def export(  # noqa: PLR0917 (one parameter per command-line option)
     spec: SpecArgument,
     output: Annotated[Path, typer.Argument(help="The file to write, e.g. resnet50.onnx.")],
     to: Annotated[
-        Target, typer.Option("--to", help="onnx (open it in Netron), torchscript, mermaid or dot.")
-    ] = Target.onnx,
+        Target | None,
+        typer.Option(
+            "--to",
+            help="onnx (open it in Netron), torchscript, mermaid or dot; default: from OUTPUT's extension "
+            "(.onnx, .pt, .mmd, .dot).",
+        ),
+    ] = None,
     input_shape: InputOption = None,
     assign: SetOption = None,
     depth: DepthOption = None,
 ) -> None:
     """Write the spec as a diagram (Mermaid, Graphviz DOT: no torch needed; `-` prints it), or its torch
     model as ONNX or TorchScript, checking the weights written."""
+    to = to or _target_of(output)
     loaded, input_shape = load_set(spec, assign, input_shape)
     if to in (Target.mermaid, Target.dot):
         from archcalc.analyses import diagram
@@ -173,15 +179,15 @@ def export(  # noqa: PLR0917 (one parameter per command-line option)
         text = diagram.mermaid(graph) if to is Target.mermaid else diagram.dot(graph)
         emit(text, output)
         return
+    numeric_input(loaded, input_shape, f"export --to {to.value}")
+    if depth is not None:
+        raise typer.BadParameter(
+            f"--depth draws diagrams; {to.value} exports the whole model", param_hint="--depth"
+        )
+    if str(output) == "-":
+        raise typer.BadParameter(f"{to.value} is binary: give a file name, not '-'", param_hint="OUTPUT")
     module = backend("export")
     try:
-        numeric_input(loaded, input_shape, f"export --to {to.value}")
-        if depth is not None:
-            raise typer.BadParameter(
-                f"--depth draws diagrams; {to.value} exports the whole model", param_hint="--depth"
-            )
-        if str(output) == "-":
-            raise typer.BadParameter(f"{to.value} is binary: give a file name, not '-'", param_hint="OUTPUT")
         result = writing(
             output, lambda: guarded(lambda: module.export(loaded, to.value, output, input_shape))
         )
@@ -193,3 +199,19 @@ def export(  # noqa: PLR0917 (one parameter per command-line option)
     verdict = "as the engine counts" if agree else f"but the engine counts {result.expected:,}"
     emit(f"wrote {output} ({to.value}): {result.weights:,} {what}, {verdict}\n", None)
     raise typer.Exit(0 if agree else 1)
+
+
+EXTENSIONS = {".onnx": Target.onnx, ".pt": Target.torchscript, ".ts": Target.torchscript,
+              ".torchscript": Target.torchscript, ".mmd": Target.mermaid, ".mermaid": Target.mermaid,
+              ".dot": Target.dot, ".gv": Target.dot}  # fmt: skip
+
+
+def _target_of(output: Path) -> Target:
+    """The format an output file's extension names, or a usage error asking for --to."""
+    target = EXTENSIONS.get(output.suffix.lower())
+    if target is None:
+        known = ", ".join(EXTENSIONS)
+        what = "printing (-)" if str(output) == "-" else f"'{output.suffix or output.name}'"
+        raise typer.BadParameter(f"give --to for {what}: the format is taken from the extensions {known}",
+                                 param_hint="--to")  # fmt: skip
+    return target

@@ -77,6 +77,17 @@ def discover(paths: Iterable[Path], only_specs: bool = False) -> list[Path]:
     return found
 
 
+def shown(path: Path) -> str:
+    """How findings name a file: relative to the current folder when it is inside it (however it was given),
+    else as given, so that the same file is named the same in every run."""
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _looks_like_spec(path: Path) -> bool:
     try:
         return bool(_LOOKS_LIKE_SPEC.search(read_text(path, str(path))))
@@ -88,7 +99,7 @@ def lint_file(path: Path, config: LintConfig, params: Params | None = None) -> l
     """Every finding of one file, suppressions applied, in file order. A bug of archcalc's on this file is
     a finding too (AC000), so that it never hides the other files' findings. `params` give spec parameters
     values (`--set n=18`) in the specs that declare them."""
-    display = str(path)
+    display = shown(path)
     try:
         text = read_text(path, display)
     except SpecError as exc:

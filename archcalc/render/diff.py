@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from archcalc.analyses.diff import Stage, StageDiff
 from archcalc.errors import escape
+from archcalc.render.table import whole_words_table
 from archcalc.report import CONVENTION_BRIEF, Report
 from archcalc.shapes import format_shape
 
@@ -52,13 +53,8 @@ def diff_rich(a: Report, b: Report, pairs: list[StageDiff]) -> RenderableType:
 
     title = f"A: {a.name} ({format_shape(a.input)})   B: {b.name} ({format_shape(b.input)})"
     table = Table(title=Text(escape(title)), caption=CONVENTION_BRIEF, show_footer=True)
-    for column, footer in zip(COLUMNS, _total_cells(a, b), strict=True):
-        table.add_column(
-            column, footer=footer, justify="left" if column.startswith(("stage", "output")) else "right"
-        )
-    for pair in pairs:
-        table.add_row(*_cells(pair))
-    return table
+    left = [column for column in COLUMNS if column.startswith(("stage", "output"))]
+    return whole_words_table(table, COLUMNS, [_cells(pair) for pair in pairs], _total_cells(a, b), left)
 
 
 def diff_markdown(a: Report, b: Report, pairs: list[StageDiff]) -> str:

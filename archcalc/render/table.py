@@ -73,7 +73,7 @@ def to_csv(report: Report, extras: Extras = ()) -> str:
         for row in [*report.rows, total]
     ]
     lines[-1][len(ROW_FIELDS) - 2 :] = [""] * (2 + len(extras))  # the total has no depth, no container
-    return _csv_text([*ROW_FIELDS, *(label.lower() for label, _ in extras)], lines)
+    return csv_text([*ROW_FIELDS, *(label.lower() for label, _ in extras)], lines)
 
 
 def _csv_value(value: Any) -> Any:
@@ -280,7 +280,7 @@ def catalog_json(reports: dict[str, Report]) -> str:
 def catalog_csv(reports: dict[str, Report]) -> str:
     rows = [[key, r.name, format_shape(r.input), format_shape(r.output), r.totals.params, r.totals.macs]
             for key, r in reports.items()]  # fmt: skip
-    return _csv_text(["spec", "name", "input", "output", "params", "macs"], rows)
+    return csv_text(["spec", "name", "input", "output", "params", "macs"], rows)
 
 
 def catalog_markdown(reports: dict[str, Report]) -> str:
@@ -306,7 +306,7 @@ def _catalog_cells(reports: dict[str, Report]) -> list[list[str]]:
 # ---- shared table builders ---------------------------------------------------------------------------------
 
 
-def _csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerows([header, *rows])
@@ -336,4 +336,24 @@ def _rich_table(
         numeric = column in NUMERIC_COLUMNS
         table.add_column(column, footer=footer, justify="right" if numeric else "left", overflow="fold",
                          no_wrap=column in UNBROKEN_COLUMNS and not wrap, min_width=4)  # fmt: skip
+    return table
+
+
+def whole_words_table(
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    footers: Sequence[str] | None = None,
+    left: Sequence[str] = (),
+) -> Table:
+    """`table` with `columns` (right-aligned unless in `left`) and `rows`, each column at least as wide as its
+    longest word: a narrow terminal wraps text at spaces, never through a number (rich would otherwise
+    squeeze the widest columns, figures first)."""
+    for index, column in enumerate(columns):
+        cells = [row[index] for row in rows] + ([footers[index]] if footers else [])
+        words = [word for cell in [column, *cells] for word in str(cell).split()] or [""]
+        table.add_column(column, footer=footers[index] if footers else "", justify="left" if column in left
+                         else "right", min_width=max(map(len, words)), overflow="fold")  # fmt: skip
+    for row in rows:
+        table.add_row(*row)
     return table

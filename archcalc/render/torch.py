@@ -12,12 +12,13 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from archcalc.errors import escape
+from archcalc.render.table import whole_words_table
 from archcalc.shapes import format_shape
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from archcalc.backends.bench import BenchResult
+    from archcalc.backends.bench import BenchResult, BenchRow
     from archcalc.backends.verify import Check, Verification
 
 BENCH_FIELDS = ("batch", "status", "iterations", "median_ms", "p10_ms", "p90_ms", "samples_per_s",
@@ -46,17 +47,9 @@ def verification_rich(result: Verification, everything: bool = False) -> Rendera
         title=Text(escape(title)),
         caption="FLOPs = 2 × MACs on both sides (torch.utils.flop_counter.FlopCounterMode)",
     )
-    for column in (
-        "layer",
-        "output: archcalc / torch",
-        "params: archcalc / torch",
-        "FLOPs: archcalc / torch",
-        "",
-    ):
-        table.add_column(column, justify="left" if column.startswith(("layer", "output")) else "right")
+    columns = ("layer", "output: archcalc / torch", "params: archcalc / torch", "FLOPs: archcalc / torch", "")
     shown = [*result.checks, result.total] if everything else [*result.failures, result.total]
-    for check in shown:
-        table.add_row(*_cells(check))
+    whole_words_table(table, columns, [_cells(check) for check in shown], left=columns[:2])
     checked = len(result.checks) + 1
     verdict = (f"all {checked} checks agree: shapes, params and FLOPs" if result.ok
                else f"{len(result.failures)} of {checked} checks disagree")  # fmt: skip
@@ -96,6 +89,15 @@ def _check_dict(check: Check) -> dict[str, object]:
     return record
 
 
+def _bench_cells(row: BenchRow) -> list[str]:
+    if row.status != "ok":
+        return [str(row.batch), row.status, "", "", "", "", ""]
+    mfu = "—" if row.mfu is None else f"{100 * row.mfu:.1f}%"
+    return [str(row.batch), f"{row.median_ms:.3f}", f"{row.p10_ms:.3f}–{row.p90_ms:.3f}",
+            f"{row.samples_per_s:,.1f}", _bytes(row.peak_memory_bytes),
+            f"{row.achieved_flops_per_s / 1e9:,.2f} G", mfu]  # fmt: skip
+
+
 def bench_rich(result: BenchResult) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
@@ -105,16 +107,8 @@ def bench_rich(result: BenchResult) -> RenderableType:
     context = (f"{result.device} ({result.device_name}), torch {result.torch_version}, {result.dtype}, "
                f"{result.layout}, compile {compiled}, {result.threads} threads, {result.mode}")  # fmt: skip
     table = Table(title=Text(escape(f"{result.name} — {result.mode} benchmark")), caption=context)
-    for column in ("batch", "median ms", "p10–p90 ms", "samples/s", "peak memory", "achieved FLOP/s", "MFU"):
-        table.add_column(column, justify="right")
-    for row in result.rows:
-        if row.status != "ok":
-            table.add_row(str(row.batch), row.status, "", "", "", "", "")
-            continue
-        mfu = "—" if row.mfu is None else f"{100 * row.mfu:.1f}%"
-        table.add_row(str(row.batch), f"{row.median_ms:.3f}", f"{row.p10_ms:.3f}–{row.p90_ms:.3f}",
-                      f"{row.samples_per_s:,.1f}", _bytes(row.peak_memory_bytes),
-                      f"{row.achieved_flops_per_s / 1e9:,.2f} G", mfu)  # fmt: skip
+    columns = ("batch", "median ms", "p10–p90 ms", "samples/s", "peak memory", "achieved FLOP/s", "MFU")
+    whole_words_table(table, columns, [_bench_cells(row) for row in result.rows])
     flops = f"FLOPs per sample (engine, = 2 × MACs): {result.flops_per_sample:,}"
     flops += "; training counts 3 × forward" if result.mode == "train" else ""
     notes = [flops] + (["interrupted: the rows above are what was measured"] if result.interrupted else [])
