@@ -326,10 +326,11 @@ def show(renderable: RenderableType) -> None:
     from rich.measure import Measurement
 
     console = Console()
-    wide = console.options.update_width(WIDEST)
-    need = Measurement.get(console, wide, renderable)
-    width = max(console.width, need.minimum) if console.is_terminal else need.maximum
-    Console(width=min(max(width, 1), WIDEST)).print(renderable, crop=False)
+    width = WIDEST  # tables are not expanded: laid out this wide, they keep their natural width
+    if console.is_terminal:  # measured only here: measuring costs as much as half the printing
+        need = Measurement.get(console, console.options.update_width(WIDEST), renderable)
+        width = min(max(console.width, need.minimum), WIDEST)
+    Console(width=width).print(renderable, crop=False)
 
 
 WIDEST = 100_000
