@@ -12,27 +12,69 @@ Every preset is a formula over the engine's per-layer figures (../shared/REFEREN
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from archcalc.report import Costs
+
+
+@dataclass(frozen=True)
+class Counting:
+    """One way of counting: a sum of the engine's counts, or the parameter count. Every preset is one;
+    `archcalc reconcile` tries them all (analyses/reconcile.py)."""
+
+    mac_factor: int = 1
+    bias: bool = False
+    norm: str = ""  # "", "params" (γ, β: torchinfo) or "outputs" (2 per output element: fvcore)
+    pooled: bool = False
+    params: bool = False
+
+    def count(self, costs: Costs) -> Any:
+        """m · MACs [+ bias adds] [+ BN params | + 2 per BN output] [+ adaptive-pool inputs]: an exact
+        integer, or a formula in the symbolic sizes."""
+        if self.params:
+            return costs.params
+        total = costs.macs if self.mac_factor == 1 else self.mac_factor * costs.macs
+        if self.bias:
+            total = total + costs.bias_adds
+        if self.norm:
+            total = total + (costs.norm_params if self.norm == "params" else 2 * costs.norm_outputs)
+        return total + costs.pooled_inputs if self.pooled else total
+
+    def formula(self) -> str:
+        """`MACs + bias adds + BN params (γ, β)`."""
+        if self.params:
+            return "params (every nn.Parameter)"
+        terms = ["MACs" if self.mac_factor == 1 else "FLOPs (2 × MACs)"]
+        terms += ["bias adds"] * self.bias
+        terms += {"": [], "params": ["BN params (γ, β)"], "outputs": ["2 per BN output"]}[self.norm]
+        terms += ["adaptive-pool inputs"] * self.pooled
+        return " + ".join(terms)
+
+    @property
+    def presets(self) -> list[str]:
+        """The presets (`--count`) that count this way."""
+        return [name for name, preset in PRESETS.items() if preset.counting == self]
 
 
 @dataclass(frozen=True)
 class Preset:
     label: str
     definition: str
-    count: Callable[[Costs], int]
+    counting: Counting
+
+    def count(self, costs: Costs) -> Any:
+        return self.counting.count(costs)
 
 
 PRESETS = {
-    "macs": Preset("MACs", "multiply-accumulates of conv/dense weights", lambda c: c.macs),
-    "flops": Preset("FLOPs", "2 × MACs", lambda c: 2 * c.macs),
-    "torch": Preset("torch FLOPs", "torch FlopCounterMode: 2 × MACs", lambda c: 2 * c.macs),
+    "macs": Preset("MACs", "multiply-accumulates of conv/dense weights", Counting()),
+    "flops": Preset("FLOPs", "2 × MACs", Counting(mac_factor=2)),
+    "torch": Preset("torch FLOPs", "torch FlopCounterMode: 2 × MACs", Counting(mac_factor=2)),
     "torchvision": Preset("torchvision ops", "torchvision GFLOPS / ptflops: MACs + bias adds",
-                          lambda c: c.macs + c.bias_adds),
+                          Counting(bias=True)),
     "torchinfo": Preset("torchinfo mult-adds", "torchinfo Total mult-adds: MACs + bias adds + BN params",
-                        lambda c: c.macs + c.bias_adds + c.norm_params),
+                        Counting(bias=True, norm="params")),
     "fvcore": Preset("fvcore flops", "fvcore: MACs + 2 per BN output + 1 per adaptive avg-pool input",
-                     lambda c: c.macs + 2 * c.norm_outputs + c.pooled_inputs),
+                     Counting(norm="outputs", pooled=True)),
 }  # fmt: skip

@@ -20,10 +20,9 @@ from decimal import Decimal, InvalidOperation
 from itertools import product
 from typing import Any
 
-from archcalc.analyses.presets import PRESETS
+from archcalc.analyses.presets import Counting
 from archcalc.engine import analyze
 from archcalc.errors import SpecError
-from archcalc.report import Costs
 from archcalc.shapes import Shape, format_shape
 from archcalc.spec.model import Spec
 
@@ -76,69 +75,37 @@ def parse_figure(text: str) -> Figure:
     return Figure(text.strip(), value * scale, Decimal(0) if exact else last_digit / 2)
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One way of counting: a sum of the engine's counts (or the parameter count)."""
-
-    mac_factor: int = 1
-    bias: bool = False
-    norm: str = ""  # "", "params" (γ, β: torchinfo) or "outputs" (2 per output element: fvcore)
-    pooled: bool = False
-    params: bool = False
-
-    def count(self, costs: Costs) -> int:
-        if self.params:
-            return int(costs.params)
-        norm = {"": 0, "params": costs.norm_params, "outputs": 2 * costs.norm_outputs}[self.norm]
-        return int(self.mac_factor * costs.macs + self.bias * costs.bias_adds + norm
-                   + self.pooled * costs.pooled_inputs)  # fmt: skip
-
-    def describe(self) -> str:
-        """The formula, e.g. `MACs + bias adds + BN params (γ, β)`, and the tools that count this way."""
-        if self.params:
-            return "params (every nn.Parameter)"
-        terms = ["MACs" if self.mac_factor == 1 else "FLOPs (2 × MACs)"]
-        terms += ["bias adds"] * self.bias
-        terms += {"": [], "params": ["BN params (γ, β)"], "outputs": ["2 per BN output"]}[self.norm]
-        terms += ["adaptive-pool inputs"] * self.pooled
-        shown = f" — as --count {' / '.join(self.tools)}" if self.tools else ""
-        return " + ".join(terms) + shown
-
-    @property
-    def tools(self) -> list[str]:
-        """The presets (`--count`) that count this way."""
-        return [name for name in PRESETS if not self.params and _preset_rule(name) == self]
-
-    @property
-    def terms(self) -> int:
-        """How many choices it makes beyond plain MACs: simpler explanations rank first."""
-        return (self.mac_factor - 1) + self.bias + bool(self.norm) + self.pooled
-
-
-def _preset_rule(name: str) -> Rule:
-    """The rule each preset of analyses/presets.py computes (checked against them in the tests)."""
-    return {"macs": Rule(), "flops": Rule(mac_factor=2), "torch": Rule(mac_factor=2),
-            "torchvision": Rule(bias=True), "torchinfo": Rule(bias=True, norm="params"),
-            "fvcore": Rule(norm="outputs", pooled=True)}[name]  # fmt: skip
-
-
 RULES = (
-    *(Rule(*choice) for choice in product((1, 2), (False, True), ("", "params", "outputs"), (False, True))),
-    Rule(params=True),
+    *(
+        Counting(*choice)
+        for choice in product((1, 2), (False, True), ("", "params", "outputs"), (False, True))
+    ),
+    Counting(params=True),
 )
+"""Every combination of the choices (each preset among them), and the parameter count."""
+
+
+def terms(rule: Counting) -> int:
+    """How many choices a rule makes beyond plain MACs: simpler explanations rank first."""
+    return (rule.mac_factor - 1) + rule.bias + bool(rule.norm) + rule.pooled
+
+
+def describe(rule: Counting) -> str:
+    """The formula, and the presets that count this way: `MACs + bias adds — as --count torchvision`."""
+    return rule.formula() + (f" — as --count {' / '.join(rule.presets)}" if rule.presets else "")
 
 
 @dataclass(frozen=True)
 class Match:
     """A way of counting, at an input, and the count it gives."""
 
-    rule: Rule
+    rule: Counting
     input: Shape
     count: int
     own_input: bool
 
     def describe(self) -> str:
-        return f"{self.count:,} = {self.rule.describe()}, input {format_shape(self.input)}"
+        return f"{self.count:,} = {describe(self.rule)}, input {format_shape(self.input)}"
 
 
 @dataclass(frozen=True)
@@ -157,8 +124,10 @@ def reconcile(spec: Spec, figure: Figure) -> Reconciliation:
     params of a network with a global pool) is shown once, at the first input that gives it."""
     candidates = list({(m.rule, m.count): m for m in reversed(list(_candidates(spec)))}.values())[::-1]
     matches = [m for m in candidates if figure.low <= m.count <= figure.high]
-    matches.sort(key=lambda m: (not m.rule.tools, m.rule.terms, not m.own_input, abs(m.count - figure.value)))
-    nearest = sorted(candidates, key=lambda m: (abs(m.count - figure.value), m.rule.terms))[:3]
+    matches.sort(
+        key=lambda m: (not m.rule.presets, terms(m.rule), not m.own_input, abs(m.count - figure.value))
+    )
+    nearest = sorted(candidates, key=lambda m: (abs(m.count - figure.value), terms(m.rule)))[:3]
     return Reconciliation(figure, matches, [] if matches else nearest)
 
 
@@ -169,7 +138,7 @@ def _candidates(spec: Spec) -> Iterator[Match]:
         except SpecError:
             continue  # the spec cannot take this size: no count to compare
         for rule in RULES:
-            yield Match(rule, shape, rule.count(totals), own)
+            yield Match(rule, shape, int(rule.count(totals)), own)
 
 
 def _inputs(spec: Spec) -> Iterator[tuple[tuple[Any, ...], bool]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from archcalc.analyses.reconcile import Figure, Match, Reconciliation
+from archcalc.analyses.reconcile import Figure, Match, Reconciliation, describe
 from archcalc.shapes import format_shape
 
 SHOWN = 8
@@ -39,7 +39,7 @@ def reconcile_text(spec: str, result: Reconciliation) -> str:
 
 
 def _line(match: Match) -> str:
-    return f"{match.count:>17,}  input {format_shape(match.input):<11}  {match.rule.describe()}"
+    return f"{match.count:>17,}  input {format_shape(match.input):<11}  {describe(match.rule)}"
 
 
 def _off(match: Match, figure: Figure) -> str:
@@ -59,7 +59,7 @@ def reconcile_json(spec: str, result: Reconciliation) -> str:
 
 
 def _record(match: Match) -> dict[str, object]:
-    return {"count": match.count, "rule": match.rule.describe(), "presets": match.rule.tools,
+    return {"count": match.count, "rule": describe(match.rule), "presets": match.rule.presets,
             "input": list(match.input), "own_input": match.own_input}  # fmt: skip
 
 
