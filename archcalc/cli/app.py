@@ -54,14 +54,19 @@ def plain_help(params: list[Any]) -> list[Any]:
     return params
 
 
-class _Command(TyperCommand):
+class _PlainHelp:
+    """For a typer command or group: its parameters as `plain_help` shows them."""
+
     def get_params(self, ctx: Any) -> list[Any]:
-        return plain_help(super().get_params(ctx))
+        return plain_help(super().get_params(ctx))  # type: ignore[misc]
 
 
-class _Group(TyperGroup):
-    def get_params(self, ctx: Any) -> list[Any]:
-        return plain_help(super().get_params(ctx))
+class _Command(_PlainHelp, TyperCommand):
+    pass
+
+
+class _Group(_PlainHelp, TyperGroup):
+    pass
 
 
 class _GuardedApp(typer.Typer):
