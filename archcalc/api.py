@@ -308,4 +308,9 @@ def reconcile(
         quoted = parse_figure(figure if isinstance(figure, str) else repr(figure))
     except FigureError as exc:
         raise SettingError(str(exc), "figure") from None
-    return search(load(source, set=set), quoted)
+    spec = load(source, set=set)
+    if sized(spec, set, None) is not None:  # an unknown name is refused there; a symbolic size here
+        raise SettingError(
+            "reconcile tries the input sizes itself; give spec parameters only, e.g. n=18", "set"
+        )
+    return search(spec, quoted)

@@ -100,6 +100,12 @@ def test_every_problem_raises_spec_error_with_the_lines_the_cli_prints():
         (lambda: archcalc.analyze("lenet5", input=(0, 32, 1)), "input", "expected (nH, nW, nC)"),
         (lambda: archcalc.analyze("lenet5", set={"n": -1}), "set", "positive whole values"),
         (lambda: archcalc.reconcile("lenet5", "4.1x"), "figure", "expected a figure like 4.12G"),
+        (lambda: archcalc.reconcile("resnet-cifar", "1G", set={"H": 3}), "set", "'H' is not a parameter"),
+        (
+            lambda: archcalc.reconcile(SMALL, "1K", set={"H": 9}),
+            "set",
+            "reconcile tries the input sizes itself",
+        ),
         (lambda: archcalc.lint([SPECS], set={"nope": 2}), "set", "no spec linted declares"),
     ],
 )
