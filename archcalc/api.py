@@ -23,8 +23,9 @@ from archcalc.graph import Graph
 from archcalc.report import LayerRow, Report, Totals
 from archcalc.shapes import Shape
 from archcalc.spec.catalog import open_spec
-from archcalc.spec.model import Spec, parse_spec, parse_spec_text
+from archcalc.spec.model import Spec, parse_spec
 from archcalc.spec.positions import SourceMap
+from archcalc.spec.source import load_text
 
 if TYPE_CHECKING:
     from archcalc.analyses.reconcile import Reconciliation
@@ -146,16 +147,8 @@ def _read(source: SpecSource, params: dict[str, int]) -> Spec:
         return parse_spec(dict(source), SourceMap("<dict>"), params)
     text = os.fspath(source)
     if "\n" in text or text.lstrip().startswith("{"):
-        return _from_text(text, params)
+        return parse_spec(*load_text(text, "<text>"), params)
     return open_spec(text, params)
-
-
-def _from_text(text: str, params: dict[str, int]) -> Spec:
-    if not params:
-        return parse_spec_text(text, "<text>")
-    from archcalc.spec.source import load_text
-
-    return parse_spec(*load_text(text, "<text>"), params)
 
 
 def sized(spec: Spec, set: Mapping[str, int] | None, input: InputSize | None) -> tuple[Any, ...] | None:
