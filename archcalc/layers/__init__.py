@@ -15,9 +15,9 @@ from archcalc.layers import (
     transpose,
     upsample,
 )
-from archcalc.layers.base import LAYER_KINDS, Layer, register
+from archcalc.layers.base import LAYER_KINDS, TORCH_MODULES, Layer, register
 
 __all__ = [
-    "LAYER_KINDS", "Layer", "activation", "borders", "branches", "composite", "conv", "dense", "merge",
-    "misc", "norm", "pool", "register", "residual", "transpose", "upsample",
+    "LAYER_KINDS", "TORCH_MODULES", "Layer", "activation", "borders", "branches", "composite", "conv",
+    "dense", "merge", "misc", "norm", "pool", "register", "residual", "transpose", "upsample",
 ]  # fmt: skip

@@ -22,6 +22,7 @@ TORCH_CLASSES: dict[str, str] = {
     "log_softmax": "LogSoftmax",
 }  # fmt: skip
 """The torch.nn class of every activation name (a test checks the two lists agree)."""
+NAMES = {torch_class: name for name, torch_class in TORCH_CLASSES.items()}
 INPLACE = {"relu", "relu6", "leaky_relu", "elu", "selu", "celu", "silu", "mish", "hardsigmoid", "hardswish"}
 """The activations torch can apply in place (their module takes `inplace=`)."""
 
@@ -43,6 +44,18 @@ class Act(Layer):
         if self.slope is not None and self.fn != "leaky_relu":
             raise ValueError(f"'slope' applies to leaky_relu only, not to {self.fn}")
         return self
+
+    torch_modules = tuple(TORCH_CLASSES.values())
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        """The activation, where its settings are ones archcalc builds (softmax over the channels or a
+        vector's entries; leaky_relu's slope; torch's defaults for the others)."""
+        fn = NAMES[type(module).__name__]
+        if fn in ("softmax", "log_softmax") and module.dim not in (1, -1 if len(x) == 1 else 1):
+            return None
+        slope = module.negative_slope if fn == "leaky_relu" else 0.01
+        return {"fn": fn} | ({"slope": slope} if slope != 0.01 else {})  # torch's default slope: 0.01
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return self.module(kit.nn)

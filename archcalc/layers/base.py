@@ -227,11 +227,31 @@ class Layer(BaseModel):
         """The torch module for this layer, given its input and output shapes (nH×nW×nC)."""
         raise NotImplementedError(f"layer kind '{self.kind}' has no torch construction")
 
+    torch_modules: ClassVar[tuple[str, ...]] = ()
+    """The torch.nn classes (by name) that `from_torch` reads back as this kind (`archcalc import`)."""
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        """The settings that build `module` (given input `x`) again as this kind, the inverse of to_torch;
+        None where this kind cannot say it (another kind claiming the class may)."""
+        return {}
+
+    @classmethod
+    def written(cls, **settings: Any) -> dict[str, Any]:
+        """`settings` as a spec writes them: a pair of equal numbers as one number, defaults left out."""
+        plain = {name: _plain(value) for name, value in settings.items()}
+        return {
+            name: value for name, value in plain.items()
+            if name not in cls.model_fields or _plain(cls.model_fields[name].default) != value
+        }  # fmt: skip
+
 
 LayerT = TypeVar("LayerT", bound=type[Layer])
 
 LAYER_KINDS: dict[str, type[Layer]] = {}
 """Every layer kind by the name a spec uses for it (aliases included)."""
+TORCH_MODULES: dict[str, list[type[Layer]]] = {}
+"""The kinds that may read back each torch.nn class (by name), in the order they were registered."""
 
 
 def register(cls: LayerT) -> LayerT:
@@ -240,4 +260,14 @@ def register(cls: LayerT) -> LayerT:
         if name in LAYER_KINDS:
             raise RuntimeError(f"layer kind '{name}' is registered twice")
         LAYER_KINDS[name] = cls
+    for torch_class in cls.torch_modules:
+        TORCH_MODULES.setdefault(torch_class, []).append(cls)
     return cls
+
+
+def _plain(value: Any) -> Any:
+    """A torch setting as YAML writes it: (3, 3) → 3, (1, 2) → [1, 2], 0.10000000149 stays as given."""
+    if isinstance(value, tuple | list):
+        items = [_plain(item) for item in value]
+        return items[0] if len(items) == 2 and items[0] == items[1] else items
+    return value

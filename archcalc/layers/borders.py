@@ -57,6 +57,9 @@ class Crop(Merge):
             )
         return (height - y[0]) // 2, y[0], (width - y[1]) // 2, y[1]
 
+    torch_modules = ("Crop",)
+    """archcalc's own crop module (torch has none): read back as `from: [map, reference]`."""
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.crop(self.box(x, y))
 
@@ -113,6 +116,15 @@ class Pad(Layer):
         top, bottom, left, right = self.padding
         check_padding_mode(self.mode, (height, width), ((top, bottom), (left, right)))
         return top + height + bottom, left + width + right, channels
+
+    torch_modules = tuple(TORCH_PADS.values())
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        left, right, top, bottom = module.padding  # torch's order
+        sides = [top, bottom, left, right]
+        mode = next(mode for mode, name in TORCH_PADS.items() if name == type(module).__name__)
+        return cls.written(padding=sides[0] if len(set(sides)) == 1 else sides, mode=mode)
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         top, bottom, left, right = self.padding

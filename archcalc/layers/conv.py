@@ -130,6 +130,23 @@ class Conv(Fused):
     def macs(self, x: Shape, y: Shape) -> int:
         return y[0] * y[1] * y[2] * self.weights_per_filter(x)
 
+    torch_modules = ("Conv2d",)
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        """torch's padding 'valid' is padding 0; 'same' is the spec's 'same'."""
+        padding = (0, 0) if module.padding == "valid" else module.padding
+        return cls.written(
+            filters=module.out_channels,
+            kernel=module.kernel_size,
+            stride=module.stride,
+            padding=padding,
+            dilation=module.dilation,
+            groups=module.groups,
+            bias=cls.torch_bias(module),
+            padding_mode=module.padding_mode,
+        )
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         nn = kit.nn
         conv = nn.Conv2d(

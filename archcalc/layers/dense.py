@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from archcalc.layers.base import WHOLE, Layer, PositiveInt, Window, register
 from archcalc.layers.fused import Fused
 from archcalc.layers.kit import Module, TorchKit
@@ -22,6 +24,13 @@ class Flatten(Layer):
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         return [f"n = {'·'.join(map(factor, x))} = {y[0]:,} (no parameters)"]
+
+    torch_modules = ("Flatten",)
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        """Only torch's default, all but the batch axis into one vector."""
+        return {} if module.start_dim == 1 and module.end_dim == -1 else None
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.Flatten()
@@ -56,6 +65,15 @@ class Dense(Fused):
 
     def macs(self, x: Shape, y: Shape) -> int:
         return as_vector(x) * self.units
+
+    torch_modules = ("Linear",)
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        """A Linear on a vector (on a volume's last axis, torch would apply it at every position)."""
+        if len(x) != 1:
+            return None
+        return cls.written(units=module.out_features, bias=cls.torch_bias(module))
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         nn = kit.nn

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Strict, model_validator
 
@@ -29,6 +29,11 @@ class Fused(Layer):
         if self.act is not None and self.act.sources is not None:
             raise ValueError("a fused activation reads the layer it is fused to: give `from:` to the layer")
         return self
+
+    @staticmethod
+    def torch_bias(module: Any) -> bool | None:
+        """How a spec writes a torch module's bias: nothing (the default: a bias) or `bias: false`."""
+        return None if module.bias is not None else False
 
     @property
     def has_bias(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, Strict
 
@@ -21,6 +21,12 @@ class Dropout(Layer):
     p: Annotated[float, Field(ge=0, le=1)] = 0.5
     channels: Annotated[bool, Strict()] = False
 
+    torch_modules = ("Dropout", "Dropout2d")
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        return cls.written(p=module.p, channels=type(module).__name__ == "Dropout2d")
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.Dropout2d(self.p) if self.channels else kit.nn.Dropout(self.p)
 
@@ -33,6 +39,7 @@ class Identity(Layer):
     """Passes its input through (torch.nn.Identity): a placeholder that keeps a name in the table."""
 
     kind = "identity"
+    torch_modules = ("Identity",)
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.Identity()

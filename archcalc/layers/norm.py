@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, Strict
 
@@ -42,6 +42,15 @@ class BatchNorm(Layer):
         return [f"shape unchanged; params = 2·{x[-1]} (γ, β) = {self.param_count(x):,}; "
                 f"buffers = 2·{x[-1]} (running mean, variance); MACs = 0"]  # fmt: skip
 
+    torch_modules = ("BatchNorm2d", "BatchNorm1d")
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        """Batch norm with running statistics (without them torch keeps no buffers: not this kind)."""
+        if not module.track_running_stats or module.momentum is None:
+            return None
+        return cls.written(eps=module.eps, momentum=module.momentum, affine=module.affine)
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         norm = kit.nn.BatchNorm2d if len(x) == 3 else kit.nn.BatchNorm1d
         return norm(x[-1], self.eps, self.momentum, self.affine)
@@ -64,6 +73,12 @@ class LRN(Layer):
     def output_shape(self, x: Shape) -> Shape:
         """Normalises across the channels of a volume (torch refuses a vector)."""
         return as_volume(x)
+
+    torch_modules = ("LocalResponseNorm",)
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        return cls.written(size=module.size, alpha=module.alpha, beta=module.beta, k=module.k)
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.LocalResponseNorm(self.size, self.alpha, self.beta, self.k)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Strict, model_validator
 
@@ -84,6 +84,19 @@ class Pool(Layer):
         )
         return (*out, channels)
 
+    torch_modules = ("MaxPool2d", "AvgPool2d")
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        average = type(module).__name__ == "AvgPool2d"
+        stride = None if module.stride == module.kernel_size else module.stride  # torch's default: the kernel
+        window = {"kernel": module.kernel_size, "stride": stride, "padding": module.padding}
+        if average:
+            return cls.written(op="avg", **window, ceil_mode=module.ceil_mode,
+                               count_include_pad=module.count_include_pad,
+                               divisor_override=module.divisor_override)  # fmt: skip
+        return cls.written(**window, dilation=module.dilation, ceil_mode=module.ceil_mode)
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         nn, stride = kit.nn, self.stride or self.kernel
         if self.op == "max":
@@ -128,6 +141,13 @@ class GlobalPool(Layer):
     def window(self, x: Shape) -> Window:
         return WHOLE
 
+    torch_modules = ("AdaptiveAvgPool2d", "AdaptiveMaxPool2d")
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        """An adaptive pool to 1×1 (an output of 7×7 is adaptive_pool's)."""
+        return cls.written(op=_adaptive_op(module)) if _adaptive_output(module, x) == (1, 1) else None
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.AdaptiveMaxPool2d(1) if self.op == "max" else kit.nn.AdaptiveAvgPool2d(1)
 
@@ -153,9 +173,26 @@ class AdaptivePool(Layer):
     def window(self, x: Shape) -> Window:
         return None if tuple(self.output) == tuple(x[:2]) else WHOLE  # same size: a no-op (VGG's at 224)
 
+    torch_modules = ("AdaptiveAvgPool2d", "AdaptiveMaxPool2d")
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        return cls.written(op=_adaptive_op(module), output=_adaptive_output(module, x))
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         pool = kit.nn.AdaptiveMaxPool2d if self.op == "max" else kit.nn.AdaptiveAvgPool2d
         return pool(self.output)
 
     def describe(self) -> str:
         return f"{self.op} to {format_shape(self.output)}"
+
+
+def _adaptive_op(module: Any) -> str:
+    return "max" if type(module).__name__ == "AdaptiveMaxPool2d" else "avg"
+
+
+def _adaptive_output(module: Any, x: Shape) -> tuple[int, int]:
+    """An adaptive pool's nH'×nW' on input `x` (torch's None keeps that axis's size)."""
+    size = module.output_size
+    height, width = size if isinstance(size, tuple | list) else (size, size)
+    return x[0] if height is None else height, x[1] if width is None else width

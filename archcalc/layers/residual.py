@@ -38,6 +38,13 @@ class ZeroPad(Layer):
         height, width, _ = x
         return (height - 1) // self.stride[0] + 1, (width - 1) // self.stride[1] + 1, self.size
 
+    torch_modules = ("ZeroPad",)
+    """archcalc's own zero-padding shortcut module."""
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        return cls.written(size=module.size, stride=module.stride)
+
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.zero_pad(self.size, self.stride)
 

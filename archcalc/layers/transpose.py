@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from pydantic import model_validator
 
@@ -49,6 +50,16 @@ class ConvTranspose(Fused):
     @property
     def width(self) -> int:
         return self.filters
+
+    torch_modules = ("ConvTranspose2d",)
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        return cls.written(
+            filters=module.out_channels, kernel=module.kernel_size, stride=module.stride,
+            padding=module.padding, output_padding=module.output_padding, dilation=module.dilation,
+            groups=module.groups, bias=cls.torch_bias(module),
+        )  # fmt: skip
 
     def _channels(self, x: Shape) -> int:
         channels = as_volume(x)[2]

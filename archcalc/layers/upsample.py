@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Strict, model_validator
 
@@ -49,6 +49,22 @@ class Upsample(Layer):
     def window(self, x: Shape) -> Window:
         y = self.output_shape(x)
         return (1, 1), (Fraction(x[0], y[0]), Fraction(x[1], y[1]))
+
+    torch_modules = ("Upsample",)
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        """Upsampling by whole scales or to a size, in a mode archcalc builds."""
+        if module.mode not in ("nearest", "bilinear", "bicubic"):
+            return None
+        settings = {"mode": module.mode, "align_corners": module.align_corners}
+        if module.size is not None:
+            return cls.written(size=module.size, **settings)
+        scale = module.scale_factor
+        scales = tuple(scale) if isinstance(scale, tuple | list) else (scale, scale)
+        if not all(float(s).is_integer() for s in scales):
+            return None
+        return cls.written(scale=tuple(int(s) for s in scales), **settings)
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         how = (
