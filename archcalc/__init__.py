@@ -17,11 +17,13 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from archcalc.api import (
         Analysis,
+        ImportedSpec,
         Linted,
         SettingError,
         analyze,
         build,
         explain,
+        import_model,
         lint,
         load,
         reconcile,
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Analysis",
     "Diagnostic",
+    "ImportedSpec",
     "Linted",
     "SettingError",
     "SpecError",
@@ -38,6 +41,7 @@ __all__ = [
     "analyze",
     "build",
     "explain",
+    "import_model",
     "lint",
     "load",
     "reconcile",

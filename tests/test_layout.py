@@ -20,6 +20,7 @@ STAGES = [
     ("engine", ["archcalc.engine"]),
     ("analyses", ["archcalc.analyses"]),
     ("outputs", ["archcalc.render", "archcalc.linting", "archcalc.backends"]),
+    ("importers", ["archcalc.importers"]),
     ("api", ["archcalc.api"]),
     ("cli", ["archcalc.cli"]),
     ("entry", ["archcalc.__main__"]),

@@ -18,7 +18,11 @@ def install_hint(package_folder: Path = Path(__file__).parents[1]) -> str:
     return f"PyTorch is not installed: `{extra}` adds it; for the CPU-only build (enough here): `{CPU_WHEEL}`"
 
 
-class TorchMissing(Exception):
+class MissingPackage(Exception):
+    """An optional package a command needs cannot be imported: the message says how to install it."""
+
+
+class TorchMissing(MissingPackage):
     """torch cannot be imported: the message says how to install it."""
 
 
