@@ -13,10 +13,11 @@ import torch
 from torch import fx, nn
 from torch.fx.passes.shape_prop import ShapeProp
 
+from archcalc.backends.torch import hwc, nchw
 from archcalc.importers.calls import CALLS, MERGES, PASSED_ON, RESHAPES
 from archcalc.importers.steps import INPUT, Imported, Step, Unmapped, error
 from archcalc.layers import TORCH_MODULES
-from archcalc.shapes import Shape
+from archcalc.shapes import Shape, format_shape, numel
 
 OWN_MODULES = ("torch.nn.", "archcalc.backends.")
 """Where the classes that TORCH_MODULES names by their class name live."""
@@ -84,31 +85,18 @@ def _traced(model: Any, shape: Shape, source: str) -> Any:
         why = f"{type(exc).__name__}: {_first_line(exc)}"
         advice = "export it to ONNX with torch.onnx.export and import the .onnx file instead"
         raise error(source, f"torch.fx cannot trace the model ({why}); {advice}") from None
-    example = torch.empty(_nchw(shape), device="meta")
+    example = torch.empty(nchw(shape), device="meta")
     try:
         ShapeProp(graph.to("meta")).propagate(example)
     except Exception as exc:
         why = f"{type(exc).__name__}: {_first_line(exc)}"
-        message = f"the model does not run on a {_hwc_text(shape)} input ({why}); give the one it takes"
+        message = f"the model does not run on a {format_shape(shape)} input ({why}); give the one it takes"
         raise error(source, f"{message} with --input") from None
     return graph
 
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-
-
-def _nchw(shape: Shape) -> tuple[int, ...]:
-    return (1, shape[2], shape[0], shape[1]) if len(shape) == 3 else (1, *shape)
-
-
-def _hwc(size: Any) -> Shape:
-    dims = tuple(int(d) for d in size)
-    return (dims[2], dims[3], dims[1]) if len(dims) == 4 else dims[1:]
-
-
-def _hwc_text(shape: Shape) -> str:
-    return "×".join(str(d) for d in shape)
 
 
 class _Reader:
@@ -127,7 +115,7 @@ class _Reader:
         if node.op == "placeholder":
             if self.values:
                 raise error(self.source, "the model takes several inputs; archcalc specs take one")
-            self.values[node], self.shapes[INPUT] = INPUT, _hwc(node.meta["tensor_meta"].shape)
+            self.values[node], self.shapes[INPUT] = INPUT, hwc(node.meta["tensor_meta"].shape)
         elif node.op == "output":
             self.outputs = [self.values[found] for found in _nodes(node.args) if found in self.values]
         elif node.op != "get_attr":
@@ -149,13 +137,13 @@ class _Reader:
         if isinstance(translated, Unmapped):
             self.unmapped.append(translated)
             self.values[node] = inputs[0] if inputs else INPUT  # read on, to find every other op too
-            self.shapes.setdefault(node.name, _hwc(meta.shape))
+            self.shapes.setdefault(node.name, hwc(meta.shape))
             return
         kind, settings = translated
         self.values[node] = self._add(node, kind, settings, inputs, meta)
 
     def _add(self, node: Any, kind: str, settings: dict[str, Any], inputs: list[str], meta: Any) -> str:
-        shape, scope = _hwc(meta.shape), tuple(node.meta.get("nn_module_stack", {}))
+        shape, scope = hwc(meta.shape), tuple(node.meta.get("nn_module_stack", {}))
         name = (
             str(node.name)
             if node.op == "call_module"
@@ -228,14 +216,7 @@ def _merge(node: Any, kind: str, op: str) -> tuple[str, dict[str, Any]] | Unmapp
 
 def _flattens(node: Any, meta: Any, x: Shape) -> bool:
     """A reshape to one vector per sample is a flatten."""
-    return node.target in RESHAPES and len(meta.shape) == 2 and tuple(meta.shape[1:]) == (_numel(x),)
-
-
-def _numel(shape: Shape) -> int:
-    count = 1
-    for dim in shape:
-        count *= int(dim)
-    return count
+    return node.target in RESHAPES and len(meta.shape) == 2 and tuple(meta.shape[1:]) == (numel(x),)
 
 
 def _nodes(value: Any) -> list[Any]:
