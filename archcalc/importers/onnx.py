@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from archcalc.backends import MissingPackage
-from archcalc.importers.steps import INPUT, Imported, Step, Unmapped, error
+from archcalc.importers.steps import INPUT, Imported, Step, Unmapped, error, unique
+from archcalc.layers.conv import Conv
+from archcalc.layers.pool import Pool
+from archcalc.layers.transpose import ConvTranspose
 from archcalc.shapes import Shape
 
 Settings = tuple[str, dict[str, Any]] | str
@@ -46,19 +49,13 @@ class _Node:
         return None if (top, left) != (bottom, right) else top if top == left else [top, left]
 
 
-def _written(**settings: Any) -> dict[str, Any]:
-    """Settings without those that are the spec's defaults."""
-    defaults = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, "output_padding": 0}
-    return {name: value for name, value in settings.items() if defaults.get(name, "none") != value}
-
-
 def _conv(node: _Node) -> Settings:
     weight, padding = node.weights[1], node.padding(same=True)
     if weight is None or len(weight) != 4 or padding is None:
         return "only 2-D convolutions with their weights in the file and even padding are read"
-    settings = _written(filters=weight[0], kernel=node.pair("kernel_shape", 0) or list(weight[2:]),
-                        stride=node.pair("strides", 1), padding=padding, dilation=node.pair("dilations", 1),
-                        groups=node.get("group", 1))  # fmt: skip
+    settings = Conv.written(filters=weight[0], kernel=node.pair("kernel_shape", 0) or list(weight[2:]),
+                            stride=node.pair("strides", 1), padding=padding,
+                            dilation=node.pair("dilations", 1), groups=node.get("group", 1))  # fmt: skip
     return "conv", settings | ({} if len(node.inputs) > 2 else {"bias": False})
 
 
@@ -67,11 +64,10 @@ def _conv_transpose(node: _Node) -> Settings:
     if weight is None or len(weight) != 4 or padding is None or "output_shape" in node.attributes:
         return "only 2-D transposed convolutions with their weights in the file and even padding are read"
     groups = node.get("group", 1)
-    settings = _written(filters=weight[1] * groups, kernel=list(weight[2:]), stride=node.pair("strides", 1),
-                        padding=padding, output_padding=node.pair("output_padding", 0),
-                        dilation=node.pair("dilations", 1), groups=groups)  # fmt: skip
-    if settings["kernel"][0] == settings["kernel"][1]:
-        settings["kernel"] = settings["kernel"][0]
+    settings = ConvTranspose.written(
+        filters=weight[1] * groups, kernel=list(weight[2:]), stride=node.pair("strides", 1), padding=padding,
+        output_padding=node.pair("output_padding", 0), dilation=node.pair("dilations", 1), groups=groups,
+    )  # fmt: skip
     return "conv_transpose", settings | ({} if len(node.inputs) > 2 else {"bias": False})
 
 
@@ -95,12 +91,11 @@ def _pool(node: _Node) -> Settings:
     if padding is None:
         return "only even padding is read"
     kernel, strides = node.pair("kernel_shape", 1), node.pair("strides", 1)
-    settings: dict[str, Any] = {"kernel": kernel} | ({"stride": strides} if strides != kernel else {})
-    settings |= _written(padding=padding) | ({"ceil_mode": True} if node.get("ceil_mode", 0) else {})
+    window = {"kernel": kernel, "stride": None if strides == kernel else strides, "padding": padding,
+              "ceil_mode": bool(node.get("ceil_mode", 0))}  # fmt: skip
     if node.op == "MaxPool":
-        return "pool", settings | _written(dilation=node.pair("dilations", 1))
-    include = bool(node.get("count_include_pad", 0))
-    return "pool", {"op": "avg", **settings} | ({} if include else {"count_include_pad": False})
+        return "pool", Pool.written(**window, dilation=node.pair("dilations", 1))
+    return "pool", Pool.written(op="avg", **window, count_include_pad=bool(node.get("count_include_pad", 0)))
 
 
 def _activation(fn: str) -> Callable[[_Node], Settings]:
@@ -188,6 +183,7 @@ class _Reader:
         """Each ONNX value by the step that makes it (or INPUT)."""
         self.steps: list[Step] = []
         self.unmapped: list[Unmapped] = []
+        self.taken: set[str] = set()
 
     def read(self, raw: Any) -> None:
         node = _Node(raw, self.weights, self.helper)
@@ -201,7 +197,7 @@ class _Reader:
                 self.unmapped.append(Unmapped(node.name, node.op, settings))
             self.values[node.outputs[0]] = inputs[0]  # read on, to find every other op too
             return
-        name = _name(node, {step.name for step in self.steps})
+        name = _name(node, self.taken)
         self.steps.append(Step(name, *settings, inputs, self.shapes.get(node.outputs[0])))
         self.values[node.outputs[0]] = name
 
@@ -222,9 +218,4 @@ def _name(node: _Node, taken: set[str]) -> str:
     kept = [
         part for part, after in zip(parts, [*parts[1:], ""], strict=True) if not after.startswith(part + "_")
     ]
-    name = "_".join(kept) or node.op.lower()
-    candidate, count = name, 1
-    while candidate in taken:
-        count += 1
-        candidate = f"{name}_{count}"
-    return candidate
+    return unique("_".join(kept) or node.op.lower(), taken)

@@ -59,6 +59,17 @@ def _unmapped(source: str, op: Unmapped) -> Diagnostic:
     return Diagnostic(source, 0, 0, message, "AC012")
 
 
+def unique(name: str, taken: set[str], own: str | None = None) -> str:
+    """`name`, or the first of name_2, name_3, … not in `taken` (`own`, a name the value already holds,
+    counts as free), marked taken."""
+    candidate, count = name, 1
+    while candidate in taken and candidate != own:
+        count += 1
+        candidate = f"{name}_{count}"
+    taken.add(candidate)
+    return candidate
+
+
 def error(source: str, message: str) -> SpecError:
     """A model that cannot be imported at all, said as the CLI says every problem."""
     return SpecError([Diagnostic(source, 0, 0, message, "AC012")])

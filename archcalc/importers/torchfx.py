@@ -15,7 +15,7 @@ from torch.fx.passes.shape_prop import ShapeProp
 
 from archcalc.backends.torch import hwc, nchw
 from archcalc.importers.calls import CALLS, MERGES, PASSED_ON, RESHAPES
-from archcalc.importers.steps import INPUT, Imported, Step, Unmapped, error
+from archcalc.importers.steps import INPUT, Imported, Step, Unmapped, error, unique
 from archcalc.layers import TORCH_MODULES
 from archcalc.shapes import Shape, format_shape, numel
 
@@ -158,12 +158,7 @@ class _Reader:
         the name torch.fx gave the call, if that is the one it comes to)."""
         path = scope[-1].replace(".", "_") if scope else ""
         name = path if path.rsplit("_", 1)[-1] == kind else "_".join(part for part in (path, kind) if part)
-        candidate, count = name, 1
-        while candidate in self.taken and candidate != node.name:
-            count += 1
-            candidate = f"{name}_{count}"
-        self.taken.add(candidate)
-        return candidate
+        return unique(name, self.taken, own=node.name)
 
     def _translate(self, node: Any, x: Shape) -> tuple[str, dict[str, Any]] | Unmapped:
         if node.op == "call_module":
