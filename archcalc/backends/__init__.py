@@ -28,8 +28,14 @@ class TorchMissing(MissingPackage):
 
 def load_backend(name: str) -> ModuleType:
     """`archcalc.backends.<name>`, imported now; TorchMissing with the install hint when torch is absent."""
+    return importing_torch(f"archcalc.backends.{name}")
+
+
+def importing_torch(module: str) -> ModuleType:
+    """An archcalc module that imports torch, imported now; TorchMissing with the install hint when torch is
+    absent (any other failed import is a bug, raised as it is)."""
     try:
-        return importlib.import_module(f"archcalc.backends.{name}")
+        return importlib.import_module(module)
     except ImportError as exc:
         if (exc.name or "").split(".")[0] != "torch":
             raise

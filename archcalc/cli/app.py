@@ -18,6 +18,7 @@ from typer._click.exceptions import ClickException
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from archcalc import __version__, api
+from archcalc.backends import MissingPackage
 from archcalc.errors import SpecError, escape
 from archcalc.files import OutputError, write_text
 from archcalc.limits import Limits, limits, set_limits
@@ -311,9 +312,13 @@ def numeric_input(
 
 def guarded(compute: Callable[[], T], option: str | None = None) -> T:
     """Run `compute`; a SpecError becomes its diagnostics on stderr and exit code 1, a SettingError (a value
-    given on the command line) a usage error naming `option` (default: the option it names) and exit 2."""
+    given on the command line) a usage error naming `option` (default: the option it names) and exit 2, a
+    missing optional package (torch, onnx) how to install it and exit 2."""
     try:
         return compute()
+    except MissingPackage as exc:
+        typer.echo(f"archcalc: {exc}", err=True)
+        raise typer.Exit(2) from None
     except api.SettingError as exc:
         hint = option or ("FIGURE" if exc.option == "figure" else f"--{exc.option}")
         raise typer.BadParameter(exc.message, param_hint=hint) from None

@@ -41,14 +41,8 @@ def import_command(
     """Write a spec from an existing model: a PyTorch model traced with torch.fx, or an ONNX file. Every
     layer's shape is checked against the model's; an op no layer kind expresses is named and nothing is
     written."""
-    from archcalc.backends import MissingPackage
-
     factory_arguments = _arguments(arguments or [])
-    try:
-        imported = guarded(lambda: api.import_model(model, input=input_shape, args=factory_arguments))
-    except MissingPackage as exc:
-        typer.echo(f"archcalc: {exc}", err=True)
-        raise typer.Exit(2) from None
+    imported = guarded(lambda: api.import_model(model, input=input_shape, args=factory_arguments))
     emit(imported.text, output)
     if output is not None and str(output) != "-":
         totals, layers = imported.analysis.totals, len(imported.analysis.rows)

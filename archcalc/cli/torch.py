@@ -40,13 +40,9 @@ class Target(StrEnum):
 
 def backend(name: str) -> ModuleType:
     """`archcalc.backends.<name>`, or the install hint and exit code 2 when torch (or onnx) is missing."""
-    from archcalc.backends import TorchMissing, load_backend
+    from archcalc.backends import load_backend
 
-    try:
-        return load_backend(name)
-    except TorchMissing as exc:
-        typer.echo(f"archcalc: {exc}", err=True)
-        raise typer.Exit(2) from None
+    return guarded(lambda: load_backend(name))
 
 
 @app.command()

@@ -3,12 +3,11 @@ a checked spec out. torch and onnx are imported only for the kind of model given
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from archcalc.backends import TorchMissing, install_hint
+from archcalc.backends import importing_torch
 from archcalc.importers.steps import Imported, error, fuse
 from archcalc.importers.written import checked
 from archcalc.report import Report
@@ -38,7 +37,7 @@ def _existing(path: Path, source: str) -> Path:
 
 
 def _from_torch(model: Any, shape: Shape | None, arguments: Mapping[str, Any], source: str) -> Imported:
-    torchfx = _torchfx()
+    torchfx = importing_torch("archcalc.importers.torchfx")
     if isinstance(model, str):
         if ":" not in model:
             raise error(source, "give a model as pkg.module:factory (a function or class that makes the "
@@ -49,12 +48,3 @@ def _from_torch(model: Any, shape: Shape | None, arguments: Mapping[str, Any], s
     title = type(model).__name__
     imported: Imported = torchfx.import_model(model, shape, title, source)
     return imported
-
-
-def _torchfx() -> Any:
-    try:
-        return importlib.import_module("archcalc.importers.torchfx")
-    except ImportError as exc:
-        if (exc.name or "").split(".")[0] != "torch":
-            raise
-        raise TorchMissing(f"{install_hint()} ({exc})") from None
