@@ -45,7 +45,8 @@ def import_command(
     imported = guarded(lambda: api.import_model(model, input=input_shape, args=factory_arguments))
     emit(imported.text, output)
     if output is not None and str(output) != "-":
-        totals, layers = imported.analysis.totals, len(imported.analysis.rows)
+        totals = imported.analysis.totals
+        layers = sum(not row.container for row in imported.analysis.rows)
         sys.stderr.write(f"wrote {output}: {layers} layers, {totals.params:,} params, {totals.macs:,} MACs; "
                          "every layer's shape agrees with the model's\n")  # fmt: skip
 

@@ -197,8 +197,9 @@ class _Reader:
                 self.unmapped.append(Unmapped(node.name, node.op, settings))
             self.values[node.outputs[0]] = inputs[0]  # read on, to find every other op too
             return
-        name = _name(node, self.taken)
-        self.steps.append(Step(name, *settings, inputs, self.shapes.get(node.outputs[0])))
+        name, scope = _name(node, self.taken), _scope(node)
+        path = ".".join((*scope[-1:], node.op.lower()))
+        self.steps.append(Step(name, *settings, inputs, self.shapes.get(node.outputs[0]), scope, path))
         self.values[node.outputs[0]] = name
 
 
@@ -209,6 +210,16 @@ def _settings(node: _Node, all_values: bool) -> Settings:
     if node.op in ("Add", "Mul") and not all_values:
         return "it joins a value with a constant"
     return read(node)
+
+
+def _scope(node: _Node) -> tuple[str, ...]:
+    """The module paths torch's exporter writes into a node's name, outermost first:
+    `/layer1/layer1.0/conv1/Conv` → layer1, layer1.0, layer1.0.conv1 (a part is a path of its own where it
+    repeats the one before, else a name inside it)."""
+    paths: list[str] = []
+    for part in [part for part in node.name.split("/") if part][:-1]:
+        paths.append(part if not paths or part.startswith(paths[-1] + ".") else f"{paths[-1]}.{part}")
+    return tuple(paths)
 
 
 def _name(node: _Node, taken: set[str]) -> str:

@@ -17,8 +17,9 @@ INPUT = ""
 @dataclass
 class Step:
     """One layer of the imported spec: `kind: {settings}` reading `inputs` (step names, or INPUT), making
-    `shape` (nH×nW×nC, as the model computed it; None where it does not say); `scope` is the module path it
-    was made in."""
+    `shape` (nH×nW×nC, as the model computed it; None where it does not say). `scope` is the paths of the
+    modules it runs in, outermost first (`layer1`, `layer1.0`), and `path` its own dotted path in the model
+    (`layer1.0.conv1`, or `layer1.0.add` for a call): what the spec's structure and names are made from."""
 
     name: str
     kind: str
@@ -26,6 +27,7 @@ class Step:
     inputs: list[str]
     shape: Shape | None
     scope: tuple[str, ...] = ()
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class Imported:
     steps: list[Step]
     outputs: list[str]
     unmapped: list[Unmapped] = field(default_factory=list)
+    modules: dict[str, str] = field(default_factory=dict)
+    """The class name of each module a step's scope names (`layer1.0` → `Bottleneck`)."""
 
     def require_mapped(self, source: str) -> None:
         """Raise the SpecError that names every op no kind expresses (nothing is written then)."""

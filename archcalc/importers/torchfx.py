@@ -75,7 +75,7 @@ def import_model(model: Any, shape: Shape, title: str, source: str) -> Imported:
     for node in graph.graph.nodes:
         reader.read(node)
     description = f"imported from {source} by archcalc import (torch.fx)"
-    return Imported(title, description, shape, reader.steps, reader.outputs, reader.unmapped)
+    return Imported(title, description, shape, reader.steps, reader.outputs, reader.unmapped, reader.modules)
 
 
 def _traced(model: Any, shape: Shape, source: str) -> Any:
@@ -110,6 +110,7 @@ class _Reader:
         self.values: dict[Any, str] = {}
         self.shapes: dict[str, Shape] = {}
         self.taken = {str(node.name) for node in graph.graph.nodes}
+        self.modules: dict[str, str] = {}
 
     def read(self, node: Any) -> None:
         if node.op == "placeholder":
@@ -143,15 +144,26 @@ class _Reader:
         self.values[node] = self._add(node, kind, settings, inputs, meta)
 
     def _add(self, node: Any, kind: str, settings: dict[str, Any], inputs: list[str], meta: Any) -> str:
-        shape, scope = hwc(meta.shape), tuple(node.meta.get("nn_module_stack", {}))
-        name = (
-            str(node.name)
-            if node.op == "call_module"
-            else self._scoped(node, scope, settings.get("fn", kind))
-        )
-        self.steps.append(Step(name, kind, settings, inputs, shape, scope))
+        scope = self._scope(node)
+        base = settings.get("fn", kind)
+        if node.op == "call_module":
+            name, path = str(node.name), str(node.target)
+        else:
+            name, path = self._scoped(node, scope, base), ".".join((*scope[-1:], base))
+        shape = hwc(meta.shape)
+        self.steps.append(Step(name, kind, settings, inputs, shape, scope, path))
         self.shapes[name] = shape
         return name
+
+    def _scope(self, node: Any) -> tuple[str, ...]:
+        """The paths of the modules the node runs in (its own, for a module call, left out), each module's
+        class noted for the names of the blocks they become."""
+        stack = [(str(path), cls) for path, cls in node.meta.get("nn_module_stack", {}).values()]
+        if node.op == "call_module" and stack and stack[-1][0] == node.target:
+            stack.pop()
+        for path, cls in stack:
+            self.modules[path] = getattr(cls, "__name__", str(cls).rsplit(".", 1)[-1])
+        return tuple(path for path, _ in stack)
 
     def _scoped(self, node: Any, scope: tuple[str, ...], kind: str) -> str:
         """A call's name after the module it is made in: `out += identity` in layer1.0 is layer1_0_add (or

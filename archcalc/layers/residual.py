@@ -153,12 +153,12 @@ class Residual(Composite):
         if len(x) == 1 and len(z) == 1:
             layer: Layer = Dense(name="shortcut", units=z[0], bias=False, bn=self.projection_bn)
         else:
-            layer = Conv(name="shortcut", filters=z[-1], kernel=1, stride=_stride(x, z), bias=False,
+            layer = Conv(name="shortcut", filters=z[-1], kernel=1, stride=shortcut_stride(x, z), bias=False,
                          bn=self.projection_bn)  # fmt: skip
         return layer.located(self.source_path, self.via).made_implicitly()
 
     def _zero_pad(self, x: Shape, z: Shape) -> Layer:
-        stride = (1, 1) if len(x) == 1 else _stride(x, z)
+        stride = (1, 1) if len(x) == 1 else shortcut_stride(x, z)
         shortcut = ZeroPad(name="shortcut", size=z[-1], stride=stride)
         return shortcut.located(self.source_path, self.via).made_implicitly()
 
@@ -184,7 +184,7 @@ class Residual(Composite):
         return text + (f", {self.act.describe()}" if self.act else "")
 
 
-def _stride(x: Shape, z: Shape) -> Pair:
+def shortcut_stride(x: Shape, z: Shape) -> Pair:
     """The stride s with ⌊(n − 1)/s⌋ + 1 = n' on both axes (a 1×1 window without padding), the smallest."""
     if len(x) != len(z):
         raise ShapeError(f"a shortcut cannot turn {format_shape(x)} into {format_shape(z)}", "AC103")

@@ -59,4 +59,4 @@ def test_the_readme_example_is_what_the_command_prints(tmp_path, monkeypatch):
                  "-o", "small.yaml")  # fmt: skip
     readme = (ROOT / "README.md").read_text()
     assert result.stderr in readme
-    assert "\n".join((tmp_path / "small.yaml").read_text().splitlines()[:9]) in readme
+    assert (tmp_path / "small.yaml").read_text() in readme

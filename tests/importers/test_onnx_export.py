@@ -24,3 +24,19 @@ def test_the_onnx_archcalc_exports_imports_back_to_the_same_totals(stem, tmp_pat
         original.totals.bias_adds,
     )
     assert imported.output == original.output
+
+
+def test_the_readme_onnx_example_is_what_the_command_prints(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from archcalc.cli.app import app
+    from tests.paths import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(app, ["export", "resnet50", "r50.onnx"]).exit_code == 0
+    result = runner.invoke(app, ["import", "r50.onnx", "-o", "r50.yaml"])
+    readme = (ROOT / "README.md").read_text()
+    assert result.exit_code == 0
+    assert result.stderr in readme
+    assert "\n".join((tmp_path / "r50.yaml").read_text().splitlines()[3:8]) in readme

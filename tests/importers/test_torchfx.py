@@ -44,23 +44,29 @@ def test_a_model_written_by_hand_becomes_a_spec_with_the_counts_worked_out_by_ha
     assert totals.macs == 32 * 32 * 16 * (27 + 4 * 144) + 160 == 9_879_712
 
 
-def test_conv_batch_norm_and_activation_fold_into_one_layer_and_residual_adds_read_by_name():
+def test_conv_batch_norm_and_activation_fold_into_one_layer_and_a_residual_add_is_a_residual_block():
     text = archcalc.import_model(models.SmallResNet(), input=(32, 32, 3)).text
-    assert text.splitlines()[4:10] == [
-        "  - conv: {name: stem, filters: 16, kernel: 3, padding: 1, act: relu}  # 32×32×16",
-        "  - conv: {name: blocks_0_conv1, filters: 16, kernel: 3, padding: 1, bn: true, act: relu}  # 32×32×16",
-        "  - conv: {name: blocks_0_conv2, filters: 16, kernel: 3, padding: 1, bn: true}  # 32×32×16",
-        "  - add: {name: blocks_0_add, from: [blocks_0_conv2, stem]}  # 32×32×16",
-        "  - act: {name: blocks_0_relu_2, fn: relu}  # 32×32×16",
-        "  - conv: {name: blocks_1_conv1, filters: 16, kernel: 3, padding: 1, bn: true, act: relu}  # 32×32×16",
-    ]
+    assert text.split("blocks:\n")[1] == (
+        "  basic:\n"
+        "    - residual:\n"
+        "        body:\n"
+        "          - conv: {name: conv1, filters: 16, kernel: 3, padding: 1, bn: true, act: relu}\n"
+        "          - conv: {name: conv2, filters: 16, kernel: 3, padding: 1, bn: true}\n"
+        "        act: relu\n"
+        "layers:\n"
+        "  - conv: {name: stem, filters: 16, kernel: 3, padding: 1, act: relu}  # 32×32×16\n"
+        "  - basic: {name: blocks, repeat: 2}  # 32×32×16\n"
+        "  - global_pool: {name: global_pool}  # 1×1×16\n"
+        "  - flatten: {name: flatten}  # 16\n"
+        "  - dense: {name: fc, units: 10}  # 10\n"
+    )
 
 
 def test_functions_are_read_as_the_layers_they_are():
     imported = archcalc.import_model(models.Functional(), input=(8, 8, 3))
     assert imported.text.split("layers:\n")[1] == (
         "  - conv: {name: left, filters: 4, kernel: 1, act: sigmoid}  # 8×8×4\n"
-        "  - conv: {name: right, filters: 6, kernel: 3, padding: 1, act: {fn: leaky_relu, slope: 0.1}, from: -2}  # 8×8×6\n"
+        "  - conv: {name: right, from: -2, filters: 6, kernel: 3, padding: 1, act: {fn: leaky_relu, slope: 0.1}}  # 8×8×6\n"
         "  - concat: {name: concat, from: [left, right]}  # 8×8×10\n"
         "  - pool: {name: pool, kernel: 2}  # 4×4×10\n"
         "  - pool: {name: pool_2, op: avg, kernel: 3, stride: 1, padding: 1}  # 4×4×10\n"
