@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
 import torch
 from torch import fx, nn
 from torch.fx.passes.shape_prop import ShapeProp
+from torch.nn.utils.stateless import _reparametrize_module
 
 from archcalc.backends.torch import hwc, nchw
 from archcalc.importers.calls import CALLS, MERGES, PASSED_ON, RESHAPES
+from archcalc.importers.recorded import Recorded, record
 from archcalc.importers.steps import INPUT, Imported, Step, Unmapped, error, unique
 from archcalc.layers import TORCH_MODULES
 from archcalc.shapes import Shape, format_shape, numel
@@ -70,29 +74,59 @@ def _kind_module(module: Any) -> bool:
 
 def import_model(model: Any, shape: Shape, title: str, source: str) -> Imported:
     """The steps of `model` on one input of `shape` (nH×nW×nC, or n for a vector)."""
-    graph = _traced(model.eval(), shape, source)
+    graph, how = _traced(model.eval(), shape, source)
     reader = _Reader(graph, source)
     for node in graph.graph.nodes:
         reader.read(node)
-    description = f"imported from {source} by archcalc import (torch.fx)"
+    description = f"imported from {source} by archcalc import ({how})"
     return Imported(title, description, shape, reader.steps, reader.outputs, reader.unmapped, reader.modules)
 
 
-def _traced(model: Any, shape: Shape, source: str) -> Any:
-    try:
-        graph = fx.GraphModule(model, _Tracer().trace(model))
-    except Exception as exc:  # fx refuses data-dependent control flow and much else: say what it said
-        why = f"{type(exc).__name__}: {_first_line(exc)}"
-        advice = "export it to ONNX with torch.onnx.export and import the .onnx file instead"
-        raise error(source, f"torch.fx cannot trace the model ({why}); {advice}") from None
+def _traced(model: Any, shape: Shape, source: str) -> tuple[Any, str]:
+    """The model's graph with every value's shape: traced by torch.fx, or where fx cannot, recorded by
+    running the model on meta tensors."""
     example = torch.empty(nchw(shape), device="meta")
     try:
-        ShapeProp(graph.to("meta")).propagate(example)
+        graph = fx.GraphModule(model, _Tracer().trace(model))
+    except Exception as exc:  # fx refuses control flow on shapes and much else: run the model instead
+        return _recorded(model, example, source, _why(exc)), "run on meta tensors: torch.fx cannot trace it"
+    try:
+        with _on_meta(graph):
+            ShapeProp(graph).propagate(example)
     except Exception as exc:
-        why = f"{type(exc).__name__}: {_first_line(exc)}"
-        message = f"the model does not run on a {format_shape(shape)} input ({why}); give the one it takes"
-        raise error(source, f"{message} with --input") from None
-    return graph
+        raise _does_not_run(shape, exc, source) from None
+    return graph, "torch.fx"
+
+
+def _recorded(model: Any, example: Any, source: str, fx_failure: str) -> Recorded:
+    try:
+        with _on_meta(model):
+            return record(model, example, _kind_module)
+    except Exception as exc:
+        advice = "export it to ONNX with torch.onnx.export and import the .onnx file instead"
+        raise error(source, f"torch.fx cannot trace the model ({fx_failure}) and running it on meta tensors "
+                            f"fails too ({_why(exc)}); {advice}") from None  # fmt: skip
+
+
+@contextmanager
+def _on_meta(module: Any) -> Iterator[None]:
+    """The module's parameters and buffers as meta tensors while it runs (no memory, no arithmetic); the
+    caller's model is left as it was, where `module.to("meta")` would move it."""
+    tensors = chain(
+        module.named_parameters(remove_duplicate=False), module.named_buffers(remove_duplicate=False)
+    )
+    state = {name: torch.empty_like(value, device="meta") for name, value in tensors}
+    with _reparametrize_module(module, state):
+        yield
+
+
+def _does_not_run(shape: Shape, exc: BaseException, source: str) -> Exception:
+    message = f"the model does not run on a {format_shape(shape)} input ({_why(exc)}); give the one it takes"
+    return error(source, f"{message} with --input")
+
+
+def _why(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {_first_line(exc)}"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -169,3 +169,22 @@ class Skipping(nn.Module):
     def forward(self, x):
         deep, skip = self.enc(x)
         return self.head(torch.cat([deep, skip], 1))
+
+
+class ShapeDependent(nn.Module):
+    """Python control flow on a shape, which torch.fx cannot trace: pools until the map is 4×4 at most (the
+    one MaxPool2d called as often as it takes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, padding=1)
+        self.pool = nn.MaxPool2d(2)
+        self.blocks = nn.Sequential(Basic(8), Basic(8))
+        self.fc = nn.Linear(8, 10)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))
+        while x.shape[-1] > 4:
+            x = self.pool(x)
+        x = self.blocks(x)
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))

@@ -89,11 +89,34 @@ def test_every_op_without_a_kind_is_named_and_nothing_is_counted_as_zero():
     ]
 
 
-def test_a_model_fx_cannot_trace_points_to_onnx():
-    with pytest.raises(
-        archcalc.SpecError, match=r"torch\.fx cannot trace the model .*import the \.onnx file"
-    ):
+def test_a_model_fx_cannot_trace_is_run_on_meta_tensors_and_read_from_the_calls_it_makes():
+    imported = archcalc.import_model(models.ShapeDependent(), input=(16, 16, 3))
+    assert imported.text.split("layers:\n")[1] == (
+        "  - conv: {name: conv, filters: 8, kernel: 3, padding: 1, act: relu}  # 16×16×8\n"
+        "  - pool: {name: pool, kernel: 2}  # 8×8×8\n"
+        "  - pool: {name: pool_2, kernel: 2}  # 4×4×8\n"
+        "  - basic: {name: blocks, repeat: 2}  # 4×4×8\n"
+        "  - global_pool: {name: global_pool}  # 1×1×8\n"
+        "  - flatten: {name: flatten}  # 8\n"
+        "  - dense: {name: fc, units: 10}  # 10\n"
+    )
+    assert "(run on meta tensors: torch.fx cannot trace it)" in imported.text
+    # conv 27·8 + 8; four 3×3 8→8 convs without bias, each with batch norm (2·8); fc 8·10 + 10
+    assert imported.analysis.totals.params == 224 + 4 * (576 + 16) + 90 == 2_682
+    # conv at 16·16, the blocks at 4·4 (after two pools), fc
+    assert imported.analysis.totals.macs == 256 * 8 * 27 + 4 * 16 * 8 * 72 + 80 == 92_240
+
+
+def test_a_model_that_neither_traces_nor_runs_on_meta_tensors_points_to_onnx():
+    message = r"torch\.fx cannot trace the model .* running it on meta tensors fails too .*import the \.onnx"
+    with pytest.raises(archcalc.SpecError, match=message):
         read_model(models.Branchy(), (8, 8, 3), {})
+
+
+def test_importing_a_model_leaves_its_weights_where_they_were():
+    for model in (models.SmallResNet(), models.ShapeDependent()):
+        archcalc.import_model(model, input=(16, 16, 3))
+        assert {tensor.device.type for tensor in model.state_dict().values()} == {"cpu"}
 
 
 def test_a_model_that_does_not_run_on_the_input_says_so():
