@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from archcalc.analyses.presets import PRESETS, Preset
 from archcalc.engine import analyze as walk
@@ -230,12 +230,18 @@ def explain(
     *,
     input: InputSize | None = None,
     set: Mapping[str, int] | None = None,
+    format: Literal["text", "markdown", "json"] = "text",
 ) -> str:
-    """The course's formulas with the numbers put in, for every layer or the one named `layer`."""
+    """The course's formulas with the numbers put in, for every layer or the one named `layer`: as text,
+    markdown, or JSON (each layer's shapes, exact params and MACs, and its formula lines)."""
     from archcalc.analyses.explain import explain as explain_spec
+    from archcalc.render import explain as render
 
     spec = load(source, set=set)
-    return explain_spec(spec, layer, sized(spec, set, input))
+    writer = {"text": render.explain_text, "markdown": render.explain_markdown, "json": render.explain_json}
+    if format not in writer:
+        raise SettingError(f"format: expected one of {', '.join(writer)}, got {format!r}", "format")
+    return writer[format](explain_spec(spec, layer, sized(spec, set, input)))
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,10 @@ def test_explain_puts_the_numbers_into_the_course_formulas():
     text = archcalc.explain("alexnet", "conv1")
     assert "⌊(227 + 2·0 − 11)/4⌋ + 1 = 55" in text
     assert text == cli("explain", "alexnet", "conv1")
+    as_json = archcalc.explain("alexnet", "conv1", format="json")
+    assert as_json == cli("explain", "alexnet", "conv1", "-f", "json")
+    with pytest.raises(archcalc.SettingError, match="format: expected one of text, markdown, json"):
+        archcalc.explain("alexnet", format="csv")  # type: ignore[arg-type]
 
 
 def test_lint_returns_the_files_read_and_their_findings():

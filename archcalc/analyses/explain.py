@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from archcalc.engine import analyze
 from archcalc.errors import Diagnostic, SpecError, suggest
-from archcalc.shapes import Shape, format_shape
+from archcalc.report import LayerRow
+from archcalc.shapes import Shape
 from archcalc.spec.model import Spec
 
 
-def explain(spec: Spec, layer: str | None = None, input_shape: Shape | None = None) -> str:
-    """Every layer (or those named `layer`, by full or last name), its shapes, then its formulas."""
+@dataclass(frozen=True)
+class Explained:
+    """One layer's row (its shapes and exact counts) and its formulas with the numbers put in, one line
+    each (`nH' = ⌊(227 + 2·0 − 11)/4⌋ + 1 = 55`)."""
+
+    row: LayerRow
+    formulas: list[str]
+
+
+def explain(spec: Spec, layer: str | None = None, input_shape: Shape | None = None) -> list[Explained]:
+    """Every layer (or those named `layer`, by full or last name), with its formulas."""
     report = analyze(spec, input_shape)
     assert report.graph is not None
     layers = {node.name: node.layer for node in report.graph if node.layer is not None}
@@ -21,14 +33,10 @@ def explain(spec: Spec, layer: str | None = None, input_shape: Shape | None = No
             shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
             message = f"no layer '{layer}'{suggest(layer, names)} (layers: {shown})"
             raise SpecError([Diagnostic(spec.source.filename, 0, 0, message, "AC010")])
-    blocks = []
+    explained = []
     for row in rows:
-        head = (
-            f"{row.name} ({row.kind} {row.summary}".rstrip()
-            + f"): {format_shape(row.input)} → {format_shape(row.output)}"
-        )
-        lines = layers[row.name].explain(row.input, row.output)
+        formulas = layers[row.name].explain(row.input, row.output)
         if row.container:
-            lines.append(f"params = {row.params:,} and MACs = {row.macs:,}, summed over its parts")
-        blocks.append("\n".join([head, *(f"  {line}" for line in lines)]))
-    return "\n".join(blocks) + "\n"
+            formulas.append(f"params = {row.params:,} and MACs = {row.macs:,}, summed over its parts")
+        explained.append(Explained(row, formulas))
+    return explained

@@ -143,6 +143,12 @@ class TableJsonCsv(StrEnum):
     csv = "csv"
 
 
+class ExplainFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
 class TableMarkdownJson(StrEnum):
     table = "table"
     markdown = "markdown"

@@ -8,12 +8,13 @@ import typer
 
 from archcalc import api
 from archcalc.cli.app import (
+    ExplainFormat,
     InputOption,
     InputShape,
     SetOption,
     SpecArgument,
+    TableFormat,
     TableJsonCsv,
-    TableMarkdownJson,
     TableOrJson,
     analysed,
     app,
@@ -36,10 +37,13 @@ def explain(
     ] = None,
     input_shape: InputOption = None,
     assign: SetOption = None,
+    output_format: Annotated[
+        ExplainFormat, typer.Option("--format", "-f", help="How to print the result.")
+    ] = ExplainFormat.text,
 ) -> None:
     """The course's formulas with the numbers put in: nH' = ⌊(227 + 2·0 − 11)/4⌋ + 1 = 55, params, MACs."""
     loaded, shape = load_set(spec, assign, input_shape)
-    emit(guarded(lambda: api.explain(loaded, layer, input=shape)), None)
+    emit(guarded(lambda: api.explain(loaded, layer, input=shape, format=output_format.value)), None)
 
 
 @app.command()
@@ -80,8 +84,8 @@ def diff(  # noqa: PLR0917 (one parameter per command-line option)
         InputShape | None, typer.Option("--input-b", parser=parse_input, help="B's input size: nHxnWxnC.")
     ] = None,
     output_format: Annotated[
-        TableMarkdownJson, typer.Option("--format", "-f", help="How to print the result.")
-    ] = TableMarkdownJson.table,
+        TableFormat, typer.Option("--format", "-f", help="How to print the result.")
+    ] = TableFormat.table,
     set_a: Annotated[str | None, typer.Option("--set-a", help="A's parameters or sizes: n=18.")] = None,
     set_b: Annotated[str | None, typer.Option("--set-b", help="B's parameters or sizes: n=9.")] = None,
 ) -> None:
@@ -95,13 +99,10 @@ def diff(  # noqa: PLR0917 (one parameter per command-line option)
         numeric_input(loaded, shape, "diff", option)
     a, b = (analysed(loaded, shape) for loaded, shape, _ in sides)
     pairs = stage_diff(a, b)
-    if output_format is TableMarkdownJson.table:
+    if output_format is TableFormat.table:
         show(render_diff.diff_rich(a, b, pairs))
     else:
-        writer = (
-            render_diff.diff_json if output_format is TableMarkdownJson.json else render_diff.diff_markdown
-        )
-        emit(writer(a, b, pairs), None)
+        emit(getattr(render_diff, f"diff_{output_format.value}")(a, b, pairs), None)
 
 
 @app.command()

@@ -1,13 +1,17 @@
-"""Text for `archcalc diff`: a side-by-side table of stages and totals, or JSON."""
+"""Text for `archcalc diff`: a side-by-side table of stages and totals, as a rich table, markdown, LaTeX,
+CSV or JSON."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from archcalc.analyses.diff import Stage, StageDiff
 from archcalc.errors import escape
+from archcalc.render.latex import latex_table
 from archcalc.render.table import whole_words_table
 from archcalc.report import CONVENTION_BRIEF, Report
 from archcalc.shapes import format_shape
@@ -57,8 +61,12 @@ def diff_rich(a: Report, b: Report, pairs: list[StageDiff]) -> RenderableType:
     return whole_words_table(table, COLUMNS, [_cells(pair) for pair in pairs], _total_cells(a, b), left)
 
 
+def _sides(a: Report, b: Report) -> str:
+    return f"A: {a.name} ({format_shape(a.input)}), B: {b.name} ({format_shape(b.input)})"
+
+
 def diff_markdown(a: Report, b: Report, pairs: list[StageDiff]) -> str:
-    lines = [f"A: {a.name} ({format_shape(a.input)}), B: {b.name} ({format_shape(b.input)})", "",
+    lines = [_sides(a, b), "",
              "| " + " | ".join(COLUMNS) + " |", "|---|---|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     lines += ["| " + " | ".join(cells) + " |" for cells in [*map(_cells, pairs), _total_cells(a, b)]]
     return "\n".join([*lines, "", f"{CONVENTION_BRIEF}.", ""])
@@ -71,3 +79,34 @@ def diff_json(a: Report, b: Report, pairs: list[StageDiff]) -> str:
         "stages": [{"a": pair.a and asdict(pair.a), "b": pair.b and asdict(pair.b)} for pair in pairs],
     }
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+
+
+def diff_latex(a: Report, b: Report, pairs: list[StageDiff]) -> str:
+    """The markdown table's cells in a booktabs table, the totals under a rule."""
+    caption = (
+        f"A: {a.name} ({format_shape(a.input)}), B: {b.name} ({format_shape(b.input)}). {CONVENTION_BRIEF}."
+    )
+    numeric = [column for column in COLUMNS if not column.startswith(("stage", "output"))]
+    return latex_table(COLUMNS, [_cells(pair) for pair in pairs], [_total_cells(a, b)], caption, numeric)
+
+
+CSV_FIELDS = ("stage", "output_a", "output_b", "params_a", "params_b", "macs_a", "macs_b")
+
+
+def diff_csv(a: Report, b: Report, pairs: list[StageDiff]) -> str:
+    """One record per stage and a `total` record: exact integers, a side the stage is missing from empty
+    (the differences are for the reader's spreadsheet to take)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for pair in pairs:
+        label = " → ".join(dict.fromkeys(stage.label for stage in (pair.a, pair.b) if stage))
+        sides = [
+            (stage.output, stage.params, stage.macs) if stage else ("", "", "") for stage in (pair.a, pair.b)
+        ]
+        writer.writerow([label, sides[0][0], sides[1][0], sides[0][1], sides[1][1], sides[0][2], sides[1][2]])
+    ta, tb = a.totals, b.totals
+    writer.writerow(
+        ["total", format_shape(a.output), format_shape(b.output), ta.params, tb.params, ta.macs, tb.macs]
+    )
+    return buffer.getvalue()

@@ -6,7 +6,15 @@ from collections.abc import Collection, Sequence
 
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
             "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}  # fmt: skip
-_MATH = {"×": r"$\times$", "−": "$-$", "→": r"$\to$", "⌊": r"$\lfloor$", "⌋": r"$\rfloor$", "·": r"$\cdot$"}
+_MATH = {
+    "×": r"$\times$",
+    "−": "$-$",
+    "→": r"$\to$",
+    "⌊": r"$\lfloor$",
+    "⌋": r"$\rfloor$",
+    "·": r"$\cdot$",
+    "Δ": r"$\Delta$",
+}
 
 
 def latex_escape(text: str) -> str:

@@ -53,3 +53,28 @@ def test_golden_diff():
 
     golden = GOLDEN / "vgg16-vgg19.diff.md"
     assert runner.invoke(app, ["diff", "vgg16", "vgg19", "-f", "markdown"]).stdout == golden.read_text()
+
+
+def test_csv_has_exact_integers_per_stage_and_in_total_for_a_spreadsheet():
+    import csv
+    import io
+
+    result = runner.invoke(app, ["diff", "resnet34", "plain34", "-f", "csv"])
+    records = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(records[0]) == ["stage", "output_a", "output_b", "params_a", "params_b", "macs_a", "macs_b"]
+    at_28 = next(record for record in records if record["stage"] == "28×28")
+    assert int(at_28["params_a"]) - int(at_28["params_b"]) == 64 * 128 + 256  # the 1×1 projection and its BN
+    total = records[-1]
+    assert total["stage"] == "total" and (total["output_a"], total["output_b"]) == ("1000", "1000")
+    projections = 64 * 128 + 256 + 128 * 256 + 512 + 256 * 512 + 1024
+    assert int(total["params_a"]) - int(total["params_b"]) == projections == 173_824
+
+
+def test_latex_is_a_booktabs_table_with_the_totals_under_a_rule():
+    text = runner.invoke(app, ["diff", "resnet34", "plain34", "-f", "latex"]).stdout
+    lines = text.splitlines()
+    assert lines[:4] == [r"\begin{table}", r"\centering", lines[2], r"\begin{tabular}{lllrrrrrr}"]
+    assert r"& $\Delta$ params &" in text and r"\usepackage" not in text
+    body = lines[lines.index(r"\toprule") :]
+    assert body[-4].startswith(r"total & 1000 & 1000 & 21,797,672 & 21,623,848 & -173,824")
+    assert body[-5] == r"\midrule" and body[-3:] == [r"\bottomrule", r"\end{tabular}", r"\end{table}"]

@@ -38,3 +38,26 @@ def test_an_unknown_layer_is_an_error_with_a_suggestion():
     result = runner.invoke(app, ["explain", "lenet5", "conv9"])
     assert result.exit_code == 1
     assert "no layer 'conv9' — did you mean 'conv2'?" in result.stderr
+
+
+def test_json_has_each_layers_exact_counts_beside_its_formulas():
+    import json
+
+    record = json.loads(runner.invoke(app, ["explain", "alexnet", "conv1", "-f", "json"]).stdout)
+    assert record["convention"].startswith("MACs = multiply-accumulates of conv/dense weights")
+    (conv1,) = record["layers"]
+    assert (conv1["input"], conv1["output"]) == ([227, 227, 3], [55, 55, 96])
+    assert conv1["params"] == (11 * 11 * 3 + 1) * 96 == 34_944  # the lecture's figures
+    assert conv1["macs"] == 55 * 55 * 96 * 11 * 11 * 3 == 105_415_200
+    assert conv1["formulas"][0] == "nH' = ⌊(227 + 2·0 − 11)/4⌋ + 1 = 55"
+
+
+def test_markdown_gives_each_layer_a_heading_and_its_formulas_as_a_list():
+    text = runner.invoke(app, ["explain", "alexnet", "conv1", "-f", "markdown"]).stdout
+    assert text.splitlines()[:4] == [
+        "#### conv1 (conv 11×11 s4 valid, relu): 227×227×3 → 55×55×96",
+        "",
+        "- `nH' = ⌊(227 + 2·0 − 11)/4⌋ + 1 = 55`",
+        "- `nW' = ⌊(227 + 2·0 − 11)/4⌋ + 1 = 55`",
+    ]
+    assert text.rstrip().endswith("FLOPs = 2 × MACs._")
