@@ -17,18 +17,16 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from archcalc.api import (
         Analysis,
-        ImportedSpec,
         Linted,
-        SettingError,
         analyze,
         build,
         explain,
-        import_model,
         lint,
         load,
         reconcile,
     )
-    from archcalc.errors import Diagnostic, SpecError
+    from archcalc.api.importing import ImportedSpec, import_model
+    from archcalc.errors import Diagnostic, SettingError, SpecError
 
 __all__ = [
     "Analysis",
@@ -46,7 +44,10 @@ __all__ = [
     "load",
     "reconcile",
 ]
-_HOMES = {"Diagnostic": "archcalc.errors", "SpecError": "archcalc.errors"}
+_HOMES = {
+    "Diagnostic": "archcalc.errors", "SpecError": "archcalc.errors", "SettingError": "archcalc.errors",
+    "ImportedSpec": "archcalc.api.importing", "import_model": "archcalc.api.importing",
+}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:

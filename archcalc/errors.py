@@ -87,3 +87,12 @@ def escape(text: str) -> str:
 _CONTROL = re.compile("[" + "".join(map(chr, _UNPRINTABLE)) + "]")
 """The same characters as a pattern: finding none in 40 MB of JSON takes milliseconds (`str.translate`
 with a mapping looks up every character: seconds)."""
+
+
+class SettingError(SpecError):
+    """A value given with the spec (`set=`, `input=`, `count=`) that it cannot take: a usage error."""
+
+    def __init__(self, message: str, option: str) -> None:
+        super().__init__([Diagnostic(option, 0, 0, message, "AC012")])
+        self.option = option
+        self.message = message

@@ -19,7 +19,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from archcalc import __version__, api
 from archcalc.backends import MissingPackage
-from archcalc.errors import SpecError, escape
+from archcalc.errors import SettingError, SpecError, escape
 from archcalc.files import OutputError, write_text
 from archcalc.limits import Limits, limits, set_limits
 from archcalc.report import Report
@@ -325,7 +325,7 @@ def guarded(compute: Callable[[], T], option: str | None = None) -> T:
     except MissingPackage as exc:
         typer.echo(f"archcalc: {exc}", err=True)
         raise typer.Exit(2) from None
-    except api.SettingError as exc:
+    except SettingError as exc:
         hint = option or ("FIGURE" if exc.option == "figure" else f"--{exc.option}")
         raise typer.BadParameter(exc.message, param_hint=hint) from None
     except SpecError as exc:

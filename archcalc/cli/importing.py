@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
-from archcalc import api
+from archcalc.api.importing import import_model
 from archcalc.cli.app import InputOption, app, emit, guarded
 
 
@@ -42,7 +42,7 @@ def import_command(
     layer's shape is checked against the model's; an op no layer kind expresses is named and nothing is
     written."""
     factory_arguments = _arguments(arguments or [])
-    imported = guarded(lambda: api.import_model(model, input=input_shape, args=factory_arguments))
+    imported = guarded(lambda: import_model(model, input=input_shape, args=factory_arguments))
     emit(imported.text, output)
     if output is not None and str(output) != "-":
         totals = imported.analysis.totals

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from archcalc.analyses.presets import PRESETS, Preset
 from archcalc.engine import analyze as walk
-from archcalc.errors import Diagnostic, SpecError, suggest
+from archcalc.errors import SettingError, SpecError, suggest
 from archcalc.graph import Graph
 from archcalc.report import LayerRow, Report, Totals
 from archcalc.shapes import Shape
@@ -36,15 +36,6 @@ SpecSource = str | os.PathLike[str] | Mapping[str, Any] | Spec
 """A spec: a built-in name, a path, YAML text, a dict of the YAML's content, or a Spec already read."""
 InputSize = Sequence[int | str]
 """An input shape: (nH, nW, nC), or (n,) for a vector; nH and nW may be names (symbolic sizes)."""
-
-
-class SettingError(SpecError):
-    """A value given with the spec (`set=`, `input=`, `count=`) that it cannot take: a usage error."""
-
-    def __init__(self, message: str, option: str) -> None:
-        super().__init__([Diagnostic(option, 0, 0, message, "AC012")])
-        self.option = option
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -158,7 +149,7 @@ def sized(spec: Spec, set: Mapping[str, int] | None, input: InputSize | None) ->
     values = _whole_numbers(set or {}, "set")
     given = tuple(input) if input is not None else None
     if given is not None:
-        _check_input(given)
+        check_input(given)
     shape: tuple[Any, ...] = given or spec.input
     symbols = [d for d in shape if isinstance(d, str)]
     sizes = {name: value for name, value in values.items() if name not in spec.params}
@@ -183,7 +174,7 @@ def _whole_numbers(values: Mapping[str, int], option: str) -> dict[str, int]:
     return dict(values)
 
 
-def _check_input(shape: tuple[Any, ...]) -> None:
+def check_input(shape: tuple[Any, ...]) -> None:
     numbers_or_names = all(
         (type(d) is int and d > 0) or (isinstance(d, str) and d.isidentifier()) for d in shape
     )
@@ -313,39 +304,3 @@ def reconcile(
             "reconcile tries the input sizes itself; give spec parameters only, e.g. n=18", "set"
         )
     return search(spec, quoted)
-
-
-@dataclass(frozen=True)
-class ImportedSpec:
-    """A spec made from an existing model (`import_model`): its YAML text, and archcalc's analysis of it."""
-
-    text: str
-    analysis: Analysis
-
-
-def import_model(
-    model: Any, *, input: InputSize | None = None, args: Mapping[str, Any] | None = None
-) -> ImportedSpec:
-    """A spec of an existing model: an ONNX file's path (needs onnx), a torch `nn.Module`, or the
-    `"pkg.module:factory"` that makes one, called with `args` (needs torch). Every layer's shape is checked
-    against the model's own; an op no layer kind expresses is a SpecError naming it, never a zero. `input`
-    (nH, nW, nC) is what a PyTorch model runs on; an ONNX file has its own."""
-    from archcalc.importers.read import read_model
-
-    onnx = isinstance(model, str | os.PathLike) and os.fspath(model).endswith(".onnx")
-    if onnx and input is not None:
-        raise SettingError("an ONNX file has its own input size; leave the input out", "input")
-    if onnx and args:
-        raise SettingError("arguments are for a PyTorch model's factory, not an ONNX file", "arg")
-    if not onnx and input is None:
-        raise SettingError("a PyTorch model needs the input it runs on, e.g. 224x224x3", "input")
-    shape = None if input is None else _numbers(input)
-    text, report = read_model(model, shape, args or {})
-    return ImportedSpec(text, Analysis(report))
-
-
-def _numbers(input: InputSize) -> Shape:
-    if not all(isinstance(size, int) and not isinstance(size, bool) and size > 0 for size in input):
-        raise SettingError(f"an imported model runs on sizes that are numbers, not {tuple(input)}", "input")
-    _check_input(tuple(input))
-    return tuple(int(size) for size in input)
