@@ -94,14 +94,11 @@ def _fold(uses: list[Entry], cls: str, blocks: dict[str, list[Entry]], taken: se
     return True
 
 
-def _bare(entry: Entry) -> Entry:
-    """A copy as the block writes it: no name of its own (the repeat gives it one), no shapes."""
-    settings = {key: value for key, value in entry.settings.items() if key != "name"}
-    return Entry(entry.kind, settings, _lists(entry.lists, _unnamed_shapes))
-
-
-def _unnamed_shapes(entry: Entry) -> Entry:
-    return Entry(entry.kind, dict(entry.settings), _lists(entry.lists, _unnamed_shapes))
+def _bare(entry: Entry, named: bool = False) -> Entry:
+    """A copy as the block writes it: no shapes (they differ from use to use) and, at the top, no name of
+    its own (the repeat gives it one); the layers inside keep theirs."""
+    settings = {key: value for key, value in entry.settings.items() if named or key != "name"}
+    return Entry(entry.kind, settings, _lists(entry.lists, lambda inner: _bare(inner, named=True)))
 
 
 def _lists(lists: dict[str, Any], change: Any) -> dict[str, Any]:

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archcalc.errors import ShapeError
-from archcalc.importers.steps import Step, unique
+from archcalc.importers.steps import Step, act_setting, unique
 from archcalc.importers.structure import Group, Item, Merge, exit_of, inputs_of, merge_of
+from archcalc.layers.base import pair_of
 from archcalc.layers.residual import shortcut_stride
 from archcalc.shapes import Shape
 
@@ -76,7 +77,7 @@ class _Writer:
         elif shortcut:
             lists["shortcut"] = self.listed(shortcut, group.entry, group.path)
         if merge.act is not None:
-            settings["act"] = _act(merge.act)
+            settings["act"] = act_setting(merge.act)
         return Entry("residual", settings, lists, self.shapes.get(group.exit), group.cls)
 
     def projection(self, shortcut: list[Item], entry: str, exit: str) -> dict[str, Any] | None:
@@ -91,7 +92,7 @@ class _Writer:
             return None  # a bias the projection would not have
         x, z = self.shapes[entry], self.shapes[exit]
         try:
-            if _pair(settings.get("stride", 1)) != shortcut_stride(x, z):
+            if pair_of(1)(settings.get("stride", 1)) != shortcut_stride(x, z):
                 return None
         except ShapeError:
             return None
@@ -113,7 +114,7 @@ class _Writer:
                 listed = self.listed(chain, group.entry, group.path)
             paths[unique(name, set(paths))] = listed
         if merge.act is not None:
-            settings["act"] = _act(merge.act)
+            settings["act"] = act_setting(merge.act)
         return Entry("branches", settings, {"paths": paths}, self.shapes.get(group.exit), group.cls)
 
 
@@ -133,11 +134,3 @@ def _known(local: dict[str, str], name: str, entry: str, position: int) -> str |
     if name not in local:
         raise Unstructured(f"'{name}' is read from outside its list")
     return local[name]
-
-
-def _act(step: Step) -> Any:
-    return step.settings["fn"] if list(step.settings) == ["fn"] else step.settings
-
-
-def _pair(value: Any) -> tuple[int, int]:
-    return (value, value) if isinstance(value, int) else (value[0], value[1])

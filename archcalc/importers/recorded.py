@@ -62,7 +62,11 @@ class _Recorder(TorchFunctionMode):
         self.kept.append(tensor)
         self.nodes[id(tensor)] = node
         node.meta["tensor_meta"] = SimpleNamespace(shape=tensor.shape)
-        node.meta["nn_module_stack"] = {path: (path, cls) for path, cls in self.stack}
+        node.meta["nn_module_stack"] = self.module_stack()
+
+    def module_stack(self) -> dict[str, tuple[str, type]]:
+        """The modules being run, outermost first, as torch.fx records them (`nn_module_stack`)."""
+        return {path: (path, cls) for path, cls in self.stack}
 
     def argument(self, value: Any) -> Any:
         """A call's argument as the graph has it: a tensor by its node (one made outside the model, a
@@ -119,7 +123,7 @@ class _Recorder(TorchFunctionMode):
         if isinstance(output, torch.Tensor):
             self.known(output, node)
             return
-        node.meta["nn_module_stack"] = {path: (path, cls) for path, cls in self.stack}
+        node.meta["nn_module_stack"] = self.module_stack()
         for index, item in enumerate(output if isinstance(output, list | tuple) else ()):
             if isinstance(item, torch.Tensor):
                 self.known(item, self.graph.call_function(operator.getitem, (node, index)))

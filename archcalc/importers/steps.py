@@ -121,6 +121,10 @@ def _absorb(host: Step, step: Step) -> None:
         if had_bias:
             host.settings["bias"] = True  # with bn the default is no bias
     else:
-        settings = step.settings
-        host.settings["act"] = settings["fn"] if list(settings) == ["fn"] else settings
+        host.settings["act"] = act_setting(step)
     host.shape = step.shape
+
+
+def act_setting(step: Step) -> Any:
+    """An `act` step as the `act:` of the layer it follows: `relu`, or `{fn: leaky_relu, slope: 0.1}`."""
+    return step.settings["fn"] if list(step.settings) == ["fn"] else step.settings

@@ -5,6 +5,7 @@ group ending in an add of two chains from its input is a `residual`, one ending 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import groupby
 
@@ -40,10 +41,6 @@ def inputs_of(item: Item) -> list[str]:
     return item.inputs if isinstance(item, Step) else [item.entry]
 
 
-def steps_of(item: Item) -> list[Step]:
-    return [item] if isinstance(item, Step) else [step for part in item.items for step in steps_of(part)]
-
-
 def tree(imported: Imported) -> Group:
     """The model as one group of its top-level items."""
     readers: Readers = {name: {OUTPUT} for name in imported.outputs}
@@ -61,14 +58,14 @@ def _nested(steps: list[Step], level: int, readers: Readers, modules: dict[str, 
     """The items of one level: steps made at this level as they are; the steps of each submodule as its
     group where the module is closed, else as its own items spliced in."""
     runs = [(child, list(run)) for child, run in groupby(steps, key=lambda step: _child(step, level))]
-    seen = [child for child, _ in runs]
+    seen = Counter(child for child, _ in runs)
     items: list[Item] = []
     for child, run in runs:
         if child is None:
             items.extend(run)
             continue
         inner = _nested(run, level + 1, readers, modules)
-        entry = _entry(run, readers) if seen.count(child) == 1 else None
+        entry = _entry(run, readers) if seen[child] == 1 else None
         if entry is None:
             items.extend(inner)
         elif len(inner) == 1 and isinstance(inner[0], Step):

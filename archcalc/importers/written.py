@@ -76,11 +76,10 @@ def _listed(entries: list[Entry], indent: str) -> list[str]:
     """Each entry on one line (`- conv: {…}  # shape`), or a composite's settings and lists beneath it."""
     lines = []
     for entry in entries:
+        shape = f"  # {format_shape(entry.shape)}" if entry.shape else ""
         if not entry.lists:
-            shape = f"  # {format_shape(entry.shape)}" if entry.shape else ""
             lines.append(f"{indent}- {entry.kind}: {_flow(entry.settings)}{shape}")
             continue
-        shape = f"  # {format_shape(entry.shape)}" if entry.shape else ""
         lines.append(f"{indent}- {entry.kind}:{shape}")
         inner, settings = indent + "    ", entry.settings
         head = {key: settings[key] for key in ("name", "from") if key in settings}
