@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,11 @@ def _delta(a: int, b: int) -> str:
     return f"{change:+,}{percent}" if change else "="
 
 
+def _label(pair: StageDiff) -> str:
+    """The stage's label on each side, once where they agree: `28×28`, `28×28 → 32×32`."""
+    return " → ".join(dict.fromkeys(stage.label for stage in (pair.a, pair.b) if stage))
+
+
 def _cells(pair: StageDiff) -> list[str]:
     a, b = pair.a, pair.b
 
@@ -35,7 +41,7 @@ def _cells(pair: StageDiff) -> list[str]:
         return "—" if stage is None else f"{value:,}"
 
     return [
-        " → ".join(dict.fromkeys(stage.label for stage in (a, b) if stage)),
+        _label(pair),
         a.output if a else "—", b.output if b else "—",
         figure(a, a.params if a else 0), figure(b, b.params if b else 0),
         _delta(a.params if a else 0, b.params if b else 0),
@@ -83,9 +89,7 @@ def diff_json(a: Report, b: Report, pairs: list[StageDiff]) -> str:
 
 def diff_latex(a: Report, b: Report, pairs: list[StageDiff]) -> str:
     """The markdown table's cells in a booktabs table, the totals under a rule."""
-    caption = (
-        f"A: {a.name} ({format_shape(a.input)}), B: {b.name} ({format_shape(b.input)}). {CONVENTION_BRIEF}."
-    )
+    caption = f"{_sides(a, b)}. {CONVENTION_BRIEF}."
     numeric = [column for column in COLUMNS if not column.startswith(("stage", "output"))]
     return latex_table(COLUMNS, [_cells(pair) for pair in pairs], [_total_cells(a, b)], caption, numeric)
 
@@ -100,13 +104,16 @@ def diff_csv(a: Report, b: Report, pairs: list[StageDiff]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for pair in pairs:
-        label = " → ".join(dict.fromkeys(stage.label for stage in (pair.a, pair.b) if stage))
-        sides = [
-            (stage.output, stage.params, stage.macs) if stage else ("", "", "") for stage in (pair.a, pair.b)
-        ]
-        writer.writerow([label, sides[0][0], sides[1][0], sides[0][1], sides[1][1], sides[0][2], sides[1][2]])
-    ta, tb = a.totals, b.totals
-    writer.writerow(
-        ["total", format_shape(a.output), format_shape(b.output), ta.params, tb.params, ta.macs, tb.macs]
-    )
+        writer.writerow([_label(pair), *_interleaved([_figures(pair.a), _figures(pair.b)])])
+    totals = [(format_shape(side.output), side.totals.params, side.totals.macs) for side in (a, b)]
+    writer.writerow(["total", *_interleaved(totals)])
     return buffer.getvalue()
+
+
+def _figures(stage: Stage | None) -> tuple[str | int, ...]:
+    return (stage.output, stage.params, stage.macs) if stage else ("", "", "")
+
+
+def _interleaved(sides: Sequence[tuple[str | int, ...]]) -> list[str | int]:
+    """(output, params, MACs) of A and of B as output_a, output_b, params_a, params_b, macs_a, macs_b."""
+    return [value for pair in zip(*sides, strict=True) for value in pair]
