@@ -21,12 +21,7 @@ from archcalc.spec.model import parse_spec_text
 def spec_text(imported: Imported) -> str:
     """The spec, one layer per line with the shape the model gives it as a comment; `from:` only where a
     layer reads something other than the layer before it."""
-    lines = [
-        f"name: {_flow(imported.title)}",
-        f"description: {_flow(imported.description)}",
-        f"input: {_flow(list(imported.input))}",
-        "layers:",
-    ]
+    lines = [*_header(imported), "layers:"]
     previous = INPUT
     for position, step in enumerate(imported.steps):
         shape = f"  # {format_shape(step.shape)}" if step.shape else ""
@@ -35,6 +30,14 @@ def spec_text(imported: Imported) -> str:
     if imported.outputs != [previous]:
         lines.append(f"outputs: {_flow(imported.outputs)}")
     return "\n".join(lines) + "\n"
+
+
+def _header(imported: Imported) -> list[str]:
+    return [
+        f"name: {_flow(imported.title)}",
+        f"description: {_flow(imported.description)}",
+        f"input: {_flow(list(imported.input))}",
+    ]
 
 
 def _settings(step: Step, previous: str, position: int) -> dict[str, Any]:
@@ -58,9 +61,7 @@ def structured_text(imported: Imported) -> str:
     layers = entries(top, {INPUT: imported.input, **shapes})
     blocks = fold_repeats(layers)
     lines = [
-        f"name: {_flow(imported.title)}",
-        f"description: {_flow(imported.description)}",
-        f"input: {_flow(list(imported.input))}",
+        *_header(imported),
         *(["blocks:"] if blocks else []),
         *(line for signature, body in blocks.items() for line in [f"  {signature}:", *_listed(body, "    ")]),
         "layers:",
