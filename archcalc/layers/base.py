@@ -86,7 +86,7 @@ class Layer(BaseModel):
     MACs are the multiply-accumulates of conv/dense weights only; bias adds are counted apart from MACs.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: ClassVar[str]
     aliases: ClassVar[tuple[str, ...]] = ()

@@ -54,7 +54,7 @@ Dimension = Annotated[
 class Spec(BaseModel):
     """An architecture: a name, an input shape (nH, nW, nC or a vector [n]) and a list of layers."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: Annotated[str, Strict(), Field(min_length=1)]
     description: Annotated[str, Strict()] = ""
