@@ -117,6 +117,9 @@ class _Walker:
         self.input_shape = input_shape
         self.nodes: list[Node] = []
         self.order: list[Node] = []
+        self.measured: dict[tuple[int, Shape, tuple[Shape, ...]], tuple[Layer, LayerRow]] = {}
+        """Rows already measured, by (layer, input, other inputs): the copies of a `repeat:` share their
+        layers, and a layer's rules depend on nothing else (the layer is kept so its id is not reused)."""
         self.input = Node(LayerRow("input", "input", "", shape, shape, activations=numel(shape)), "input")
         self.root = Node(LayerRow("", "spec", "", shape, shape), "root", inputs=[self.input])
         self.start = _Value(shape, self.input)
@@ -126,7 +129,7 @@ class _Walker:
         for node in self.nodes:
             for source in node.inputs:
                 source.consumers.append(node)
-            node.row = replace(node.row, inputs=tuple(source.exposed(node).name for source in node.inputs))
+            node.row = node.row.reading(tuple(source.exposed(node).name for source in node.inputs))
         return Graph(self.input, self.root, self.nodes, self.order)
 
     def run(self, layers: Sequence[Layer], x: _Value, place: _Place, scope: str = "") -> _Value:
@@ -150,10 +153,22 @@ class _Walker:
         if isinstance(layer, Composite):
             self._located(layer, name, lambda: _one_input(given))
             return self._composite(layer, given[0], place, name)
-        row = self._located(layer, name, lambda: _measure_all(layer, given, name, place.depth))
+        row = self._located(layer, name, lambda: self.measure(layer, given, name, place.depth))
         frozen = replace(row, trainable_params=0) if place.frozen else row
         node = self.add(Node(frozen, "layer", layer, place.parent, [x.node for x in given]), computes=True)
         return _Value(row.output, node)
+
+    def measure(self, layer: Layer, inputs: list[_Value], name: str, depth: int) -> LayerRow:
+        """`measure` of `layer` at these inputs, worked out once per distinct (layer, shapes) and renamed."""
+        if not isinstance(layer, Merge):
+            _one_input(inputs)
+        x, others = inputs[0].shape, tuple(value.shape for value in inputs[1:])
+        key = (id(layer), x, others)
+        if key in self.measured:
+            return self.measured[key][1].renamed(name, depth)
+        row = measure(layer, x, name, depth, others)
+        self.measured[key] = layer, row
+        return row
 
     def _bounded(self) -> None:
         """The layer limit, for the rows made while walking (blocks sized by their input are made then)."""
@@ -240,12 +255,6 @@ def _one_input(inputs: list[_Value]) -> None:
     if len(inputs) > 1:
         message = f"takes one input, not {len(inputs)}; join them first with concat, add or mul"
         raise ShapeError(message, "AC106")
-
-
-def _measure_all(layer: Layer, inputs: list[_Value], name: str, depth: int) -> LayerRow:
-    if not isinstance(layer, Merge):
-        _one_input(inputs)
-    return measure(layer, inputs[0].shape, name, depth, [x.shape for x in inputs[1:]])
 
 
 class _Earlier:

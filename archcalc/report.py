@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from archcalc.shapes import Shape
@@ -23,7 +24,7 @@ CONVENTION_BRIEF = (
 BYTES_PER_FP32 = 4
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Costs:
     """What a layer (or a set of layers) costs for one sample. Every count is one field here, and
     `Costs.total` is the one place counts are added up (a container's row, the totals): a new count is one
@@ -44,11 +45,9 @@ class Costs:
     @staticmethod
     def total(items: Iterable[Costs]) -> Costs:
         """Field by field, the sum of `items` (exact integers, or formulas in symbolic sizes)."""
-        sums = dict.fromkeys(COST_FIELDS, 0)
-        for item in items:
-            for name in COST_FIELDS:
-                sums[name] += getattr(item, name)
-        return Costs(**sums)
+        columns = zip(*map(_cost_values, items), strict=True)
+        sums = [sum(column) for column in columns] or [0] * len(COST_FIELDS)
+        return Costs(**dict(zip(COST_FIELDS, sums, strict=True)))
 
     def counts(self) -> dict[str, Any]:
         """The counts by field name, in the order of the JSON contract."""
@@ -56,9 +55,10 @@ class Costs:
 
 
 COST_FIELDS = tuple(item.name for item in fields(Costs))
+_cost_values = attrgetter(*COST_FIELDS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LayerRow(Costs):
     """What one layer takes, makes and costs, for one sample (batch 1).
 
@@ -81,6 +81,16 @@ class LayerRow(Costs):
     def with_costs(self, costs: Costs) -> LayerRow:
         """This row with the counts of `costs` (a container's sums; a frozen layer's trainable 0)."""
         return replace(self, **costs.counts())
+
+    def renamed(self, name: str, depth: int) -> LayerRow:
+        """The same layer's row at another place of the table (a copy made by `repeat:`)."""
+        return replace(self, name=name, depth=depth)
+
+    def reading(self, inputs: tuple[str, ...]) -> LayerRow:
+        """This row, told what it reads: the last step of its making, taken in place (a `replace` per row
+        was a fifth of the walk), by the engine once the graph is whole and before anyone else sees it."""
+        object.__setattr__(self, "inputs", inputs)
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The row in the JSON contract's order: name … output, the counts, depth, container."""
