@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from archcalc.analyses.presets import PRESETS, Preset
 from archcalc.errors import escape
+from archcalc.render.jsontext import indented_json
 from archcalc.report import CONVENTION, CONVENTION_BRIEF, ROW_FIELDS, LayerRow, Report
 from archcalc.shapes import format_shape
 
@@ -46,7 +46,7 @@ UNBROKEN_COLUMNS = ("layer", "spec", "input", "output", "output nH×nW×nC", "RF
 
 def to_json(report: Report, preset: Preset = MACS, extras: Extras = ()) -> str:
     """The JSON contract, as text (see `document`)."""
-    return json.dumps(document(report, preset, extras), indent=2, ensure_ascii=False, default=str) + "\n"
+    return indented_json(document(report, preset, extras)) + "\n"
 
 
 def document(report: Report, preset: Preset = MACS, extras: Extras = ()) -> dict[str, Any]:
@@ -274,7 +274,7 @@ def catalog_json(reports: dict[str, Report]) -> str:
          "params": r.totals.params, "macs": r.totals.macs}
         for key, r in reports.items()
     ]  # fmt: skip
-    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    return indented_json(records) + "\n"
 
 
 def catalog_csv(reports: dict[str, Report]) -> str:
