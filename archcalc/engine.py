@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from archcalc.allocation import building
 from archcalc.errors import Problem, ShapeError, suggest
 from archcalc.graph import Graph, Node
 from archcalc.layers import Layer
@@ -34,7 +35,8 @@ def analyze(spec: Spec, input_shape: Shape | None = None) -> Report:
 
         shape = symbolic_shape(given)
     walker = _Walker(spec.source, input_shape, shape)
-    output = walker.run(spec.layers, walker.start, _Place(walker.root, depth=0, frozen=False))
+    with building():
+        output = walker.run(spec.layers, walker.start, _Place(walker.root, depth=0, frozen=False))
     walker.root.output = output.node
     graph = walker.graph()
     rows = [node.row for node in graph.nodes]

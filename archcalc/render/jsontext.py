@@ -10,7 +10,7 @@ once.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -31,7 +31,7 @@ def _write(value: Any, pad: str, out: list[str]) -> None:
         out.append(scalar)
     elif isinstance(value, dict):
         _write_mapping(value, pad, out)
-    elif isinstance(value, list | tuple):
+    elif isinstance(value, list | tuple | Iterator):
         _write_sequence(value, pad, out)
     else:
         out.append(encode_basestring(str(value)))  # default=str: symbolic sizes and the like
@@ -85,18 +85,20 @@ def _write_mapping(mapping: dict[Any, Any], pad: str, out: list[str]) -> None:
     out.append("\n" + pad + "}")
 
 
-def _write_sequence(items: list[Any] | tuple[Any, ...], pad: str, out: list[str]) -> None:
-    if not items:
-        out.append("[]")
-        return
+def _write_sequence(items: Iterable[Any], pad: str, out: list[str]) -> None:
+    """A list, tuple or iterator: a list of scalars at once; other items each joined into one piece as it
+    is written, so that a long list (a report's rows, from a generator) never holds millions of pieces."""
     inner = pad + STEP
-    scalars = [_scalar(item) for item in items]
-    if None not in scalars:
-        out.append("[\n" + inner + (",\n" + inner).join(scalars) + "\n" + pad + "]")  # type: ignore[arg-type]
-        return
+    if isinstance(items, list | tuple):
+        scalars = [_scalar(item) for item in items]
+        if None not in scalars:
+            text = (",\n" + inner).join(scalars)  # type: ignore[arg-type]  # None is not in it
+            out.append(f"[\n{inner}{text}\n{pad}]" if items else "[]")
+            return
     opening = "[\n" + inner
     for item in items:
-        out.append(opening)
-        _write(item, inner, out)
+        piece: list[str] = []
+        _write(item, inner, piece)
+        out.append(opening + "".join(piece))
         opening = ",\n" + inner
-    out.append("\n" + pad + "]")
+    out.append("[]" if opening.startswith("[") else "\n" + pad + "]")

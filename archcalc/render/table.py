@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from archcalc.allocation import building
 from archcalc.analyses.presets import PRESETS, Preset
 from archcalc.errors import escape
 from archcalc.render.jsontext import indented_json
@@ -46,19 +48,25 @@ UNBROKEN_COLUMNS = ("layer", "spec", "input", "output", "output nH×nW×nC", "RF
 
 def to_json(report: Report, preset: Preset = MACS, extras: Extras = ()) -> str:
     """The JSON contract, as text (see `document`)."""
-    return indented_json(document(report, preset, extras)) + "\n"
+    record = document(replace(report, rows=[]), preset, extras)
+    record["layers"] = (_layer_record(row, extras) for row in report.rows)  # each row made as it is written
+    with building():
+        return indented_json(record) + "\n"
 
 
 def document(report: Report, preset: Preset = MACS, extras: Extras = ()) -> dict[str, Any]:
     """The JSON contract; with a preset other than MACs, also `count`: its label, definition and total.
     Extra columns (`--columns rf,stride`) are added to each layer under their lower-case label, as text."""
     record = report.to_dict()
-    for layer in record["layers"]:
-        layer.update({label.lower(): values.get(layer["name"], "") for label, values in extras})
+    record["layers"] = [_layer_record(row, extras) for row in report.rows]
     if preset is not MACS:
         record["count"] = {"label": preset.label, "definition": preset.definition,
                            "total": preset.count(report.totals)}  # fmt: skip
     return record
+
+
+def _layer_record(row: LayerRow, extras: Extras) -> dict[str, Any]:
+    return row.to_dict() | {label.lower(): values.get(row.name, "") for label, values in extras}
 
 
 def to_csv(report: Report, extras: Extras = ()) -> str:
