@@ -34,9 +34,13 @@ def analyze(spec: Spec, input_shape: Shape | None = None) -> Report:
         from archcalc.symbolic import symbolic_shape
 
         shape = symbolic_shape(given)
-    walker = _Walker(spec.source, input_shape, shape)
     with building():
-        output = walker.run(spec.layers, walker.start, _Place(walker.root, depth=0, frozen=False))
+        return _walked(spec, input_shape, shape)
+
+
+def _walked(spec: Spec, input_shape: Shape | None, shape: Shape) -> Report:
+    walker = _Walker(spec.source, input_shape, shape)
+    output = walker.run(spec.layers, walker.start, _Place(walker.root, depth=0, frozen=False))
     walker.root.output = output.node
     graph = walker.graph()
     rows = [node.row for node in graph.nodes]
@@ -58,7 +62,7 @@ def _declared_outputs(spec: Spec, graph: Graph) -> list[tuple[str, Shape]]:
     return [(name, top[name].row.output) for name in spec.outputs]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Place:
     """Where the walk is: the container it fills, how many composites deep, whether its layers are frozen."""
 
@@ -76,7 +80,7 @@ class _Place:
         return _Place(node, self.depth + 1, self.frozen or frozen, self.visible)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Value:
     """A value while the walk carries it: its shape and the node that made it."""
 
@@ -210,7 +214,7 @@ class _Walker:
         """Run `walk` inside container `node`, then complete its row with its output and its parts' sums."""
         y = _value(walk())
         parts = [part.row for part in node.children]  # a container's row holds the sums of its own parts
-        node.row = replace(node.row, output=y.shape, container=True).with_costs(Costs.total(parts))
+        node.row = replace(node.row, output=y.shape, container=True, **Costs.total(parts).counts())
         node.output = y.node
         return _Value(y.shape, node)
 

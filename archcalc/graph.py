@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 CONTAINERS = ("composite", "path")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     row: LayerRow
     role: str
@@ -58,10 +58,11 @@ class Node:
     def exposed(self, reader: Node | None = None) -> Node:
         """The outermost container whose output this node is (not one around `reader`), for naming inputs:
         the next block reads `layer1`, not `layer1.1.add`."""
-        node = self
-        around = set(ancestors(reader)) if reader else set()
-        while node.parent is not None and node.parent.value is self.value and node.parent not in around:
-            if node.parent.role == "root":
+        node, value = self, self.value
+        around: set[Node] | None = None  # the containers around `reader`, found only when needed
+        while node.parent is not None and node.parent.role != "root" and node.parent.value is value:
+            around = around if around is not None else set(ancestors(reader) if reader else ())
+            if node.parent in around:
                 break
             node = node.parent
         return node

@@ -7,6 +7,7 @@ SpecError) prints `file:line:col: message` lines on stderr and exits 1; usage er
 from __future__ import annotations
 
 import functools
+import gc
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -353,12 +354,17 @@ WIDEST = 100_000
 """The widest line `show` lays out (a table that needs more prints as plain lines: render/table.py)."""
 
 
+PRINTED_PIECE = 1 << 20
+"""Characters printed at a time: a 70 MB report is encoded for the terminal a megabyte at a time."""
+
+
 def emit(text: str, output: Path | None) -> None:
     """Print, or write to `output` (`-`: print) atomically: never half a file, regular files only. Control
     characters from the spec's names are escaped either way (JSON's way: the JSON stays exact)."""
     text = escape(text)
     if output is None or str(output) == "-":
-        sys.stdout.write(text)
+        for start in range(0, len(text), PRINTED_PIECE):  # its encoded copy is never made whole
+            sys.stdout.write(text[start : start + PRINTED_PIECE])
         return
     writing(output, lambda: write_text(output, text))
 
@@ -373,4 +379,7 @@ def writing(output: Path, write: Callable[[], T]) -> T:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:
+        gc.freeze()  # what is left is freed with the process: no collection of a big report at exit

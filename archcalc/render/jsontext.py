@@ -17,11 +17,12 @@ from typing import Any
 STEP = "  "
 
 
-def indented_json(value: Any) -> str:
+def indented_json(value: Any, end: str = "") -> str:
     """`value` (whose mappings have string keys) as indented JSON text, no final newline, as
-    `json.dumps(value, indent=2, ensure_ascii=False, default=str)` writes it."""
+    `json.dumps(value, indent=2, ensure_ascii=False, default=str)` writes it, followed by `end`."""
     pieces: list[str] = []
     _write(value, "", pieces)
+    pieces.append(end)
     return "".join(pieces)
 
 
@@ -79,8 +80,12 @@ def _write_mapping(mapping: dict[Any, Any], pad: str, out: list[str]) -> None:
     inner = pad + STEP
     opening = "{\n" + inner
     for key, item in mapping.items():
-        out.append(opening + encode_basestring(str(key)) + ": ")
-        _write(item, inner, out)
+        writer = _WRITERS.get(type(item))  # a scalar of a plain type: the common case, written at once
+        if writer is not None:
+            out.append(f"{opening}{encode_basestring(key)}: {writer(item)}")
+        else:
+            out.append(f"{opening}{encode_basestring(key)}: ")
+            _write(item, inner, out)
         opening = ",\n" + inner
     out.append("\n" + pad + "}")
 

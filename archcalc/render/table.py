@@ -51,7 +51,7 @@ def to_json(report: Report, preset: Preset = MACS, extras: Extras = ()) -> str:
     record = document(replace(report, rows=[]), preset, extras)
     record["layers"] = (_layer_record(row, extras) for row in report.rows)  # each row made as it is written
     with building():
-        return indented_json(record) + "\n"
+        return indented_json(record, end="\n")
 
 
 def document(report: Report, preset: Preset = MACS, extras: Extras = ()) -> dict[str, Any]:
