@@ -95,3 +95,29 @@ def test_extra_columns_reach_json_and_csv():
 def test_explain_writes_symbolic_factors_in_parentheses():
     result = run("explain", "alexnet", "conv1", "--input", "HxWx3")
     assert "MACs = (⌊(H − 11)/4⌋ + 1)·(⌊(W − 11)/4⌋ + 1)·96 · 11·11·3" in result.stdout
+
+
+def test_a_run_builds_only_the_command_it_names_and_every_command_can_be_named():
+    from archcalc.cli.app import _name_of, narrowed
+
+    names = [_name_of(command) for command in app.registered_commands]
+    for name in names:
+        only = narrowed(app, [name, "--help"])
+        assert [_name_of(command) for command in only.registered_commands] == [name]
+    assert [_name_of(c) for c in narrowed(app, ["--limit", "layers=9", "lint"]).registered_commands] == [
+        "lint"
+    ]
+    assert [_name_of(c) for c in narrowed(app, ["--limit=layers=9", "table"]).registered_commands] == [
+        "table"
+    ]
+    for whole in ([], ["--help"], ["--version"], ["tablex", "lenet5"], ["--limit", "layers=9"]):
+        assert narrowed(app, whole) is app  # help, the version and a misspelt command see every command
+
+
+def test_the_narrowed_app_prints_what_the_whole_app_prints():
+    from archcalc.cli.app import narrowed
+
+    for args in (["table", "lenet5", "--format", "json"], ["table", "--help"], ["lint", "lenet5"]):
+        whole = runner.invoke(app, args, env={"COLUMNS": "120"})
+        only = runner.invoke(narrowed(app, args), args, env={"COLUMNS": "120"})
+        assert (only.exit_code, only.output) == (whole.exit_code, whole.output)
