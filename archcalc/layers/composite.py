@@ -8,7 +8,7 @@ from typing import Any, ClassVar, Protocol
 from pydantic import Field
 
 from archcalc.errors import DocPath
-from archcalc.layers.base import Layer, Layers, register
+from archcalc.layers.base import Layer, Layers, marks, register
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape, format_shape
 
@@ -75,7 +75,7 @@ class Composite(Layer):
 
     def summary(self) -> str:
         """The block use it came from (`basic(width=64, stride=2)`), else its settings; parts show theirs."""
-        return self._label or self.describe()
+        return marks(self)["_label"] or self.describe()
 
 
 def parse_list_setting(settings: dict[str, Any], key: str, parse: PartParser) -> dict[str, Any]:

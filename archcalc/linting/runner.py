@@ -122,8 +122,9 @@ def _diagnostics(text: str, display: str, config: LintConfig, params: Params) ->
         return exc.diagnostics
     except ConfigError as exc:
         return [source.diagnostic(Problem(str(exc), ("lint",), code="AC012"))]
+    context = Context(spec, report)  # one for every rule: what it works out once is shared
     problems = [problem for code, rule in RULES.items() if rule.check and spec_config.enabled(code)
-                for problem in rule.check(Context(spec, report))]  # fmt: skip
+                for problem in rule.check(context)]  # fmt: skip
     problems += _budgets(report.totals.to_dict(), spec_config)
     return [source.diagnostic(problem) for problem in problems if spec_config.enabled(problem.code)]
 

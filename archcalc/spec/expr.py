@@ -11,6 +11,7 @@ argument (`width`), or text with an operator (`width * 4`). Other text (`same`, 
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -60,17 +61,19 @@ def _is_expression(text: str, env: Env) -> bool:
         return text in env
     if len(text) > limits().expression_chars:
         return True  # too long to be a name or a word: `evaluate` says so
-    tree = _parse(text)
-    return tree is not None and any(
-        isinstance(node, ast.operator | ast.cmpop | ast.boolop) for node in ast.walk(tree)
-    )
+    return _parse(text)[1]
 
 
-def _parse(text: str) -> ast.Expression | None:
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str) -> tuple[ast.Expression | None, bool, int]:
+    """The syntax tree of `text` (None if it is not Python), whether it has an operator, and its depth.
+    Remembered: the copies of a `repeat:` substitute the same settings again (trees are only read)."""
     try:
-        return ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, RecursionError, MemoryError, ValueError):  # ValueError: a NUL character
-        return None
+        return None, False, 0
+    operators = any(isinstance(node, ast.operator | ast.cmpop | ast.boolop) for node in ast.walk(tree))
+    return tree, operators, _depth(tree)
 
 
 def evaluate(text: str, env: Env) -> Any:
@@ -83,10 +86,10 @@ def evaluate(text: str, env: Env) -> Any:
         raise ExpressionError(f"an expression of {len(text):,} characters is longer than the "
                               f"{bounds.expression_chars:,} allowed; split it with block"
                               " arguments")  # fmt: skip
-    tree = _parse(text)
+    tree, _, depth = _parse(text)
     if tree is None:
         raise ExpressionError(f"'{text}' is not an expression")
-    if _depth(tree) > bounds.expression_depth:
+    if depth > bounds.expression_depth:
         raise ExpressionError(f"'{_short(text)}' nests more than {bounds.expression_depth} terms deep; "
                               "use block arguments for its parts")  # fmt: skip
     return _Evaluator(text, env).visit(tree.body)
