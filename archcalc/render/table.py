@@ -331,10 +331,11 @@ def _rich_table(
 ) -> Table:
     """A table captioned with the counting convention; numbers right-aligned; figures, names and shapes
     never wrapped, and nothing ever cut short with an ellipsis (a too-long cell folds instead)."""
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(
+    from archcalc.render.boxed import QuickTable
+
+    table = QuickTable(
         title=Text(escape(title)),
         caption=CONVENTION_BRIEF,
         caption_justify="left",
