@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
 )
 
+from archcalc.allocation import building
 from archcalc.errors import Problem
 from archcalc.layers import LAYER_KINDS, Layer
 from archcalc.limits import limits
@@ -93,11 +94,13 @@ class Spec(BaseModel):
 
 def load_spec(path: Path, display_name: str | None = None, overrides: dict[str, int] | None = None) -> Spec:
     """Read, validate and name a spec file; raises SpecError with file positions."""
-    return parse_spec(*load_file(path, display_name), overrides)
+    with building():
+        return parse_spec(*load_file(path, display_name), overrides)
 
 
 def parse_spec_text(text: str, filename: str = "<spec>") -> Spec:
-    return parse_spec(*load_text(text, filename))
+    with building():
+        return parse_spec(*load_text(text, filename))
 
 
 def _params(raw: Any, overrides: dict[str, int]) -> tuple[dict[str, int], list[Problem]]:
@@ -128,6 +131,11 @@ def _blocks(data: dict[str, Any], source: SourceMap) -> tuple[dict[str, Block], 
 def parse_spec(data: Any, source: SourceMap, overrides: dict[str, int] | None = None) -> Spec:
     """Validate plain data (from YAML) as a Spec, reporting every problem found, not just the first.
     `overrides` give spec parameters other values (`--set n=18`)."""
+    with building():
+        return _parsed(data, source, overrides)
+
+
+def _parsed(data: Any, source: SourceMap, overrides: dict[str, int] | None) -> Spec:
     if not isinstance(data, dict):
         found = type(data).__name__.replace("NoneType", "null")
         raise source.error(
