@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from archcalc.allocation import building
+from archcalc.engine.copies import CopyKey, Walked, copy_key
+from archcalc.engine.sources import Carried, Earlier
 from archcalc.errors import Problem, ShapeError, suggest
 from archcalc.graph import Graph, Node
 from archcalc.layers import Layer
@@ -69,7 +71,7 @@ class _Place:
     parent: Node
     depth: int
     frozen: bool
-    visible: _Earlier | None = None
+    visible: Earlier | None = None
     """The layers of the lists around this place that `from:` may read by name (None at the top level)."""
 
     def name(self, name: str) -> str:
@@ -78,14 +80,6 @@ class _Place:
 
     def inside(self, node: Node, frozen: bool = False) -> _Place:
         return _Place(node, self.depth + 1, self.frozen or frozen, self.visible)
-
-
-@dataclass(frozen=True, slots=True)
-class _Value:
-    """A value while the walk carries it: its shape and the node that made it."""
-
-    shape: Shape
-    node: Node
 
 
 def measure(
@@ -126,9 +120,11 @@ class _Walker:
         self.measured: dict[tuple[int, Shape, tuple[Shape, ...]], tuple[Layer, LayerRow]] = {}
         """Rows already measured, by (layer, input, other inputs): the copies of a `repeat:` share their
         layers, and a layer's rules depend on nothing else (the layer is kept so its id is not reused)."""
+        self.walked: dict[CopyKey, Walked] = {}
+        """Composites walked so far, by what makes their rows (archcalc.copies), for their copies."""
         self.input = Node(LayerRow("input", "input", "", shape, shape, activations=numel(shape)), "input")
         self.root = Node(LayerRow("", "spec", "", shape, shape), "root", inputs=[self.input])
-        self.start = _Value(shape, self.input)
+        self.start = Carried(shape, self.input)
 
     def graph(self) -> Graph:
         """The graph of the walk: consumers linked, and every row told the names of what it reads."""
@@ -138,11 +134,11 @@ class _Walker:
             node.row = node.row.reading(tuple(source.exposed(node).name for source in node.inputs))
         return Graph(self.input, self.root, self.nodes, self.order)
 
-    def run(self, layers: Sequence[Layer], x: _Value, place: _Place, scope: str = "") -> _Value:
+    def run(self, layers: Sequence[Layer], x: Carried, place: _Place, scope: str = "") -> Carried:
         """Carry `x` through `layers` in a row, as the list `scope` of the container being filled; a layer
         with `from:` reads earlier layers of the list instead of the one before."""
         listed = place.parent.lists.setdefault(scope, [])
-        earlier = _Earlier(x, place.visible)
+        earlier = Earlier(x, place.visible)
         here = replace(place, visible=earlier)  # what its composites' lists may read: this list so far
         for layer in layers:
             name = place.name(f"{scope}{layer.name or layer.kind}")
@@ -153,7 +149,7 @@ class _Walker:
             listed.append(x.node)
         return x
 
-    def visit(self, layer: Layer, inputs: _Value | list[_Value], place: _Place, name: str) -> _Value:
+    def visit(self, layer: Layer, inputs: Carried | list[Carried], place: _Place, name: str) -> Carried:
         given = inputs if isinstance(inputs, list) else [inputs]
         layer = self._located(layer, name, lambda: layer.resolved(given[0].shape))
         if isinstance(layer, Composite):
@@ -162,9 +158,9 @@ class _Walker:
         row = self._located(layer, name, lambda: self.measure(layer, given, name, place.depth))
         frozen = replace(row, trainable_params=0) if place.frozen else row
         node = self.add(Node(frozen, "layer", layer, place.parent, [x.node for x in given]), computes=True)
-        return _Value(row.output, node)
+        return Carried(row.output, node)
 
-    def measure(self, layer: Layer, inputs: list[_Value], name: str, depth: int) -> LayerRow:
+    def measure(self, layer: Layer, inputs: list[Carried], name: str, depth: int) -> LayerRow:
         """`measure` of `layer` at these inputs, worked out once per distinct (layer, shapes) and renamed."""
         if not isinstance(layer, Merge):
             _one_input(inputs)
@@ -203,20 +199,37 @@ class _Walker:
             self.order.append(node)
         return node
 
-    def _composite(self, layer: Composite, x: _Value, place: _Place, name: str) -> _Value:
+    def _composite(self, layer: Composite, x: Carried, place: _Place, name: str) -> Carried:
+        key = copy_key(layer, x.shape, place.depth, place.frozen)
+        if key in self.walked:
+            return self._copied(self.walked[key], layer, x, place, name)
+        start, ran = len(self.nodes), len(self.order)
         head = LayerRow(name, layer.kind, layer.summary(), x.shape, x.shape, depth=place.depth)
         node = self.add(Node(head, "composite", layer, place.parent, [x.node]))
         inner = place.inside(node, frozen=not layer.trainable)
         walk = lambda: layer.walk(x, _Scope(self, inner))  # noqa: E731
-        return self.contain(node, lambda: self._located(layer, name, walk))
+        value = self.contain(node, lambda: self._located(layer, name, walk))
+        walked = Walked.of(layer, x.node, self.nodes[start:], self.order[ran:])
+        if walked is not None:
+            self.walked[key] = walked
+        return value
 
-    def contain(self, node: Node, walk: Callable[[], Value]) -> _Value:
+    def _copied(self, walked: Walked, layer: Composite, x: Carried, place: _Place, name: str) -> Carried:
+        """A copy of a composite walked before at the same shape, depth and freezing (see archcalc.copies)."""
+        nodes, order = walked.copy(layer, name, x.node, place.parent)
+        place.parent.children.append(nodes[0])
+        self.nodes += nodes
+        self.order += order
+        self._located(walked.layer, name, self._bounded)
+        return Carried(nodes[0].row.output, nodes[0])
+
+    def contain(self, node: Node, walk: Callable[[], Value]) -> Carried:
         """Run `walk` inside container `node`, then complete its row with its output and its parts' sums."""
         y = _value(walk())
         parts = [part.row for part in node.children]  # a container's row holds the sums of its own parts
         node.row = replace(node.row, output=y.shape, container=True, **Costs.total(parts).counts())
         node.output = y.node
-        return _Value(y.shape, node)
+        return Carried(y.shape, node)
 
 
 class _Scope:
@@ -248,73 +261,16 @@ class _Scope:
         node = self.walker.add(
             Node(row, "merge", None, place.parent, [v.node for v in values]), computes=True
         )
-        return _Value(y, node)
+        return Carried(y, node)
 
 
-def _value(x: Value) -> _Value:
-    assert isinstance(x, _Value)
+def _value(x: Value) -> Carried:
+    assert isinstance(x, Carried)
     return x
 
 
-def _one_input(inputs: list[_Value]) -> None:
+def _one_input(inputs: list[Carried]) -> None:
     """Only a merge takes several inputs; any other layer (a block included) takes one."""
     if len(inputs) > 1:
         message = f"takes one input, not {len(inputs)}; join them first with concat, add or mul"
         raise ShapeError(message, "AC106")
-
-
-class _Earlier:
-    """The layers a list has walked so far, for `from:`: by relative index (-1 the one before, the list's
-    own input when there is none), or by name — a layer of this list, else of the lists around it (those
-    before the composite being walked) — followed by a dotted path into it (`backbone.stage4`)."""
-
-    def __init__(self, start: _Value, outer: _Earlier | None) -> None:
-        self.start, self.outer = start, outer
-        self.named: list[tuple[str, _Value]] = []
-
-    def add(self, name: str, value: _Value) -> None:
-        self.named.append((name, value))
-
-    def inputs(self, layer: Layer, previous: _Value) -> _Value | list[_Value]:
-        if not layer.sources:
-            return previous
-        return [self._one(source) for source in layer.sources]
-
-    def _one(self, source: str | int) -> _Value:
-        if isinstance(source, int):
-            back = -source
-            if back > len(self.named) + 1:
-                raise ShapeError(f"from: {source} reaches before the start of its list ({len(self.named)} "
-                                 "earlier layers)", "AC106")  # fmt: skip
-            return self.named[-back][1] if back <= len(self.named) else self.start
-        head, *path = source.split(".")
-        found = self._named(head)
-        if found is None:
-            names = self.visible()
-            known = ", ".join(names[-8:]) or "none"
-            raise ShapeError(f"from: no earlier layer '{head}'{suggest(head, names)} (earlier layers: "
-                             f"{known}; a name must come before the layer that reads it)",
-                             "AC106")  # fmt: skip
-        return _inside(found, path, source) if path else found
-
-    def _named(self, name: str) -> _Value | None:
-        found = [value for known, value in self.named if known == name]
-        return found[-1] if found else self.outer._named(name) if self.outer else None
-
-    def visible(self) -> list[str]:
-        """The names `from:` can start with here, the nearest last."""
-        return [*(self.outer.visible() if self.outer else []), *(name for name, _ in self.named)]
-
-
-def _inside(value: _Value, path: list[str], source: str) -> _Value:
-    """The part `path` (`stage4`, `stage4.3.conv1`) of a container already walked, by its parts' names."""
-    node = value.node
-    for step in path:
-        parts = {part.name.removeprefix(f"{node.name}."): part
-                 for nodes in node.lists.values() for part in nodes}  # fmt: skip
-        if step not in parts:
-            have = ", ".join(list(parts)[:12]) or "none: it is a single layer"
-            raise ShapeError(f"from: '{source}': {node.name} has no part '{step}'"
-                             f"{suggest(step, list(parts))} (its parts: {have})", "AC106")  # fmt: skip
-        node = parts[step]
-    return _Value(node.row.output, node)

@@ -1,0 +1,76 @@
+"""The copies of a walked composite: a block used again at the same input shape, depth and freezing (the
+copies of a `repeat:` share their layers) makes the same rows under another name, so the engine copies the
+first copy's nodes instead of walking and measuring its layers again.
+
+A composite whose parts read anything before it but its input (`from:` an outer layer) is walked each time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from archcalc.graph import Node
+from archcalc.layers import Layer
+from archcalc.layers.base import marks
+from archcalc.shapes import Shape
+
+CopyKey = tuple[Any, ...]
+
+
+def copy_key(layer: Layer, shape: Shape, depth: int, frozen: bool) -> CopyKey:
+    """What makes a composite's rows (but their names): its kind, its settings but `name` and `from:`, its
+    block label, and where it is walked. Settings are compared by identity: the copies of a block share the
+    objects of their settings (a copy is shallow), and an object a walked composite holds is never freed
+    (Walked keeps the composite), so its id is never another's."""
+    settings = tuple(id(value) for key, value in layer.__dict__.items() if key not in ("name", "sources"))
+    return type(layer), settings, marks(layer)["_label"], shape, depth, frozen
+
+
+@dataclass(frozen=True, slots=True)
+class Walked:
+    """A composite as the walk made it: its node, then its parts' nodes in table order, and those that
+    compute in running order."""
+
+    layer: Layer
+    """The composite (kept, so that the id its copies are found by stays its own)."""
+    input: Node
+    nodes: list[Node]
+    order: list[Node]
+
+    @staticmethod
+    def of(layer: Layer, input_node: Node, nodes: list[Node], order: list[Node]) -> Walked | None:
+        """The walked composite, if its copies can be copied: its parts are named under it and read only
+        each other and its input (not by name)."""
+        inside, prefix = set(nodes), f"{nodes[0].name}."
+        for node in nodes[1:]:
+            if not node.name.startswith(prefix):
+                return None
+        for node in nodes:
+            outside = [source for source in node.inputs if source not in inside]
+            if outside and (outside != [input_node] or _by_name(node)):
+                return None
+        return Walked(layer, input_node, nodes, order)
+
+    def copy(self, layer: Layer, name: str, input_node: Node, parent: Node) -> tuple[list[Node], list[Node]]:
+        """Its nodes as those of `layer` (a copy of it) named `name`, reading `input_node`, inside `parent`:
+        in table order and in running order."""
+        cut = len(self.nodes[0].name)
+        twin = {node: Node(node.row.renamed(name + node.name[cut:], node.row.depth), node.role, node.layer)
+                for node in self.nodes}  # fmt: skip
+        twin[self.nodes[0]].layer = layer
+        outside = {self.input: input_node}
+        for node, new in twin.items():
+            new.parent = twin.get(node.parent, parent) if node.parent else parent
+            new.inputs = [twin.get(source) or outside[source] for source in node.inputs]
+            new.children = [twin[child] for child in node.children]
+            new.lists = {scope: [twin[part] for part in parts] for scope, parts in node.lists.items()}
+            new.output = twin[node.output] if node.output else None
+        return list(twin.values()), [twin[node] for node in self.order]
+
+
+def _by_name(node: Node) -> bool:
+    """Whether `node` reads a layer by name (`from: stem`): what it reads is that layer, even where it is
+    also the composite's input (the composite's copies have other inputs, not other stems)."""
+    sources = node.layer.sources if node.layer is not None else None
+    return any(isinstance(source, str) for source in sources or ())
