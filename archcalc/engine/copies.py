@@ -54,19 +54,23 @@ class Walked:
 
     def copy(self, layer: Layer, name: str, input_node: Node, parent: Node) -> tuple[list[Node], list[Node]]:
         """Its nodes as those of `layer` (a copy of it) named `name`, reading `input_node`, inside `parent`:
-        in table order and in running order."""
-        cut = len(self.nodes[0].name)
-        twin = {node: Node(node.row.renamed(name + node.name[cut:], node.row.depth), node.role, node.layer)
-                for node in self.nodes}  # fmt: skip
-        twin[self.nodes[0]].layer = layer
-        outside = {self.input: input_node}
-        for node, new in twin.items():
-            new.parent = twin.get(node.parent, parent) if node.parent else parent
-            new.inputs = [twin.get(source) or outside[source] for source in node.inputs]
-            new.children = [twin[child] for child in node.children]
-            new.lists = {scope: [twin[part] for part in parts] for scope, parts in node.lists.items()}
-            new.output = twin[node.output] if node.output else None
-        return list(twin.values()), [twin[node] for node in self.order]
+        in table order and in running order. One pass: in table order a node's container and what it reads
+        come before it."""
+        top, cut = self.nodes[0], len(self.nodes[0].name)
+        twin = {self.input: input_node, top.parent: parent}
+        for node in self.nodes:
+            row = node.row.renamed(name + node.name[cut:], node.row.depth)
+            new = twin[node] = Node(row, node.role, node.layer, twin[node.parent],
+                                    [twin[source] for source in node.inputs])  # fmt: skip
+            if node is not top:
+                twin[node.parent].children.append(new)
+        for node in self.nodes:
+            if node.output is not None:  # a container: its lists and its value
+                new = twin[node]
+                new.lists = {scope: [twin[part] for part in parts] for scope, parts in node.lists.items()}
+                new.output = twin[node.output]
+        twin[top].layer = layer
+        return [twin[node] for node in self.nodes], [twin[node] for node in self.order]
 
 
 def _by_name(node: Node) -> bool:

@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from archcalc.layers import LAYER_KINDS, Layer
 from archcalc.report import LayerRow, Report
+from archcalc.shapes import Tiling
 from archcalc.spec.blocks import Block, parse_blocks
 from archcalc.spec.model import Spec
 
@@ -37,10 +38,25 @@ class Context:
             for nodes in node.lists.values():
                 yield [part.layer for part in nodes if part.layer is not None]
 
-    def neighbours(self) -> Iterator[tuple[Layer, Layer]]:
+    @cached_property
+    def neighbours(self) -> list[tuple[Layer, Layer]]:
         """Each layer with the one written right after it in the same list."""
-        for layers in self.lists():
-            yield from pairwise(layers)
+        return [pair for layers in self.lists() for pair in pairwise(layers)]
+
+    @cached_property
+    def tilings(self) -> list[tuple[str, Layer, Tiling]]:
+        """Every written layer with a sliding window, and how that window covers the layer's input: worked
+        out once per layer and input (the copies of a `repeat:` share both)."""
+        found, known = [], {}
+        for name, layer in self.layers.items():
+            x = self.rows[name].input
+            key = (id(layer), x)
+            if key not in known:
+                known[key] = layer.tiling(x)
+            tiling = known[key]
+            if tiling:
+                found.append((name, layer, tiling))
+        return found
 
     @cached_property
     def blocks(self) -> dict[str, Block]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from archcalc.errors import Problem
 from archcalc.layers import Layer
@@ -17,7 +18,7 @@ from archcalc.layers.conv import Conv
 from archcalc.layers.fused import Fused
 from archcalc.layers.norm import BatchNorm
 from archcalc.linting.context import Context
-from archcalc.shapes import Tiling, effective_kernel, format_axes, format_shape
+from archcalc.shapes import effective_kernel, format_axes, format_shape
 
 Check = Callable[[Context], Iterator[Problem]]
 
@@ -93,17 +94,9 @@ def _at(layer: Layer, message: str, code: str) -> Problem:
     return Problem(message, layer.source_path, via=layer.via, code=code)
 
 
-def _tilings(context: Context) -> Iterator[tuple[str, Layer, Tiling]]:
-    """Every written layer with a sliding window, and how that window covers the layer's input."""
-    for name, layer in context.layers.items():
-        tiling = layer.tiling(context.rows[name].input)
-        if tiling:
-            yield name, layer, tiling
-
-
 @rule("AC201", "window-not-tiling", "warning", "pixels the last window cannot reach are silently dropped")
 def window_not_tiling(context: Context) -> Iterator[Problem]:
-    for name, layer, tiling in _tilings(context):
+    for name, layer, tiling in context.tilings:
         if tiling.drops_pixels and tiling.leftover:
             x, dropped = context.rows[name].input, tiling.leftover
             exact = [(n + s - left, n - lost) if lost else (n, n)
@@ -130,14 +123,22 @@ def bias_before_batchnorm(context: Context) -> Iterator[Problem]:
                 f"{layer.kind} '{name}': a bias before its batch norm is wasted; remove `bias: true`",
                 "AC202",
             )
-    for first, second in context.neighbours():
+    for first, second in context.neighbours:
         if isinstance(first, Fused) and first.has_bias and not first.bn and isinstance(second, BatchNorm):
             yield _at(first, f"{first.kind} '{first.name}': its {first.width:,} bias values are wasted "
                              "before the batch norm that follows; set `bias: false`", "AC202")  # fmt: skip
 
 
+def _act(layer: Layer) -> Any:
+    """The activation a layer applies (itself for an act, its `act:` setting), or None. Asked of the class's
+    fields, not with getattr: a missing attribute costs pydantic a raised and caught exception."""
+    if isinstance(layer, Act):
+        return layer
+    return layer.act if "act" in type(layer).model_fields else None  # type: ignore[attr-defined]
+
+
 def _softmax(layer: Layer) -> bool:
-    act = layer if isinstance(layer, Act) else getattr(layer, "act", None)
+    act = _act(layer)
     return isinstance(act, Act) and act.fn in ("softmax", "log_softmax")
 
 
@@ -148,8 +149,8 @@ def _softmax(layer: Layer) -> bool:
     "softmax gives probabilities; a further activation distorts them",
 )
 def activation_after_softmax(context: Context) -> Iterator[Problem]:
-    for first, second in context.neighbours():
-        if _softmax(first) and (isinstance(second, Act) or getattr(second, "act", None) is not None):
+    for first, second in context.neighbours:
+        if _softmax(first) and _act(second) is not None:
             yield _at(
                 second,
                 f"{second.kind} '{second.name}': an activation after the softmax of '{first.name}'",
@@ -173,7 +174,7 @@ def same_with_even_kernel(context: Context) -> Iterator[Problem]:
     "with a stride larger than the window, some input pixels are never seen",
 )
 def stride_over_kernel(context: Context) -> Iterator[Problem]:
-    for name, layer, tiling in _tilings(context):
+    for name, layer, tiling in context.tilings:
         stride, effective = tiling.stride, effective_kernel(tiling.kernel, tiling.dilation)
         if any(s > f for s, f in zip(stride, effective, strict=True)):
             window = format_shape(effective)
