@@ -93,6 +93,8 @@ class LayerParser:
         self.problems: list[Problem] = []
         self._instances: dict[tuple[Any, ...], list[Layer]] = {}
         """Parsed bodies by (block, arguments, use): the copies of a `repeat` are parsed once."""
+        self._rows: dict[tuple[Any, ...], int] = {}
+        """The rows each parsed body stands for (`expanded_rows`), counted again for every copy."""
         self._failed: dict[tuple[str, str], list[Problem]] = {}
         """(block, arguments) whose body failed, with its problems: it fails the same way wherever it is
         used, so a chain of blocks that each use a broken one twice is not explored 2ⁿ times."""
@@ -242,12 +244,13 @@ class LayerParser:
             raise _Rejected
         key = (*arguments, use.path, scope.via)
         if key in self._instances:  # a copy of a body already made: its layers count again
-            self._grow(sum(map(expanded_rows, self._instances[key])), use.path, scope)
+            self._grow(self._rows[key], use.path, scope)
         else:
             inner = Scope({**self.params, **bound}, (*scope.via, (block.name, use.path)),
                           (*scope.open_blocks, block.name), scope.depth + 1)  # fmt: skip
             before = len(self.problems)
             self._instances[key] = self.layers(block.body, block.path, inner)
+            self._rows[key] = sum(map(expanded_rows, self._instances[key]))
             if len(self._instances[key]) != len(block.body):  # each problem once, whatever led to it
                 found = {(p.path, p.message): p for p in self.problems[before:]}
                 self._failed[arguments] = list(found.values())
