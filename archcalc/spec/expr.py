@@ -1,11 +1,14 @@
 """Block arguments in settings: `filters: width * 4`, `stride: 2 if i == 0 else 1`. Never Python's eval.
 
 An expression is parsed with `ast` and evaluated by walking a whitelist of node types: whole numbers,
-booleans, names of block arguments, + − * // %, comparisons, and/or/not and `a if cond else b`. Anything
-else (calls, attributes, subscripts, `/`, strings, floats) is refused with a reason.
+booleans, names of block arguments, + − * // %, comparisons, and/or/not, `a if cond else b`, and calls of
+three functions: `max(…)`, `min(…)` and `make_divisible(v, d)`, torch's channel rounding (see
+`make_divisible`). Anything else (other calls, attributes, subscripts, `/`, strings, floats) is refused with a
+reason.
 
 A setting's text is read as an expression only when it could not mean itself: a bare name that is an
-argument (`width`), or text with an operator (`width * 4`). Other text (`same`, `relu`, `max`) stays text.
+argument (`width`), text with an operator (`width * 4`) or a call of one of the functions. Other text
+(`same`, `relu`, `max`) stays text.
 """
 
 from __future__ import annotations
@@ -64,6 +67,22 @@ def _is_expression(text: str, env: Env) -> bool:
     return _parse(text)[1]
 
 
+def make_divisible(value: int, divisor: int) -> int:
+    """torchvision's `_make_divisible(v, d)` (MobileNet, EfficientNet) in whole numbers: `v` rounded to the
+    nearest multiple of `d` (halves up), at least `d`, and one `d` more if that fell below 90% of `v`
+    (compared exactly: 10·rounded < 9·v)."""
+    rounded = max(divisor, (value + divisor // 2) // divisor * divisor)
+    return rounded + divisor if 10 * rounded < 9 * value else rounded
+
+
+FUNCTIONS: dict[str, tuple[int, int | None, Callable[..., int]]] = {
+    "make_divisible": (2, 2, make_divisible),
+    "max": (1, None, max),
+    "min": (1, None, min),
+}
+"""The functions an expression may call: (fewest arguments, most or None, the function)."""
+
+
 @functools.lru_cache(maxsize=4096)
 def _parse(text: str) -> tuple[ast.Expression | None, bool, int]:
     """The syntax tree of `text` (None if it is not Python), whether it has an operator, and its depth.
@@ -72,8 +91,13 @@ def _parse(text: str) -> tuple[ast.Expression | None, bool, int]:
         tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, RecursionError, MemoryError, ValueError):  # ValueError: a NUL character
         return None, False, 0
-    operators = any(isinstance(node, ast.operator | ast.cmpop | ast.boolop) for node in ast.walk(tree))
+    operators = any(isinstance(node, ast.operator | ast.cmpop | ast.boolop) or _known_call(node)
+                    for node in ast.walk(tree))  # fmt: skip
     return tree, operators, _depth(tree)
+
+
+def _known_call(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
 
 
 def evaluate(text: str, env: Env) -> Any:
@@ -179,6 +203,20 @@ class _Evaluator:
                 return False
             left = right
         return True
+
+    def _Call(self, node: ast.Call) -> int:
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
+        if name not in FUNCTIONS or node.keywords:
+            raise ExpressionError(f"'{self.text}': only make_divisible(v, d), max(…) and min(…) can be "
+                                  "called, with whole numbers")  # fmt: skip
+        fewest, most, function = FUNCTIONS[name]
+        if not fewest <= len(node.args) <= (most or len(node.args)):
+            wanted = f"{fewest}" if fewest == most else f"at least {fewest}"
+            raise ExpressionError(f"'{self.text}': {name} takes {wanted} argument(s), not {len(node.args)}")
+        arguments = [self._integer(argument) for argument in node.args]
+        if name == "make_divisible" and arguments[1] < 1:
+            raise ExpressionError(f"'{self.text}': make_divisible needs a divisor of at least 1")
+        return self._bounded(function(*arguments))
 
     def _BoolOp(self, node: ast.BoolOp) -> Any:
         values = [bool(self.visit(value)) for value in node.values]

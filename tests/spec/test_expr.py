@@ -5,6 +5,7 @@ import pytest
 from archcalc.spec.expr import ExpressionError, evaluate, substitute
 
 ENV = {"width": 64, "stride": 2, "i": 0, "plain": False}
+CALLS = "only make_divisible(v, d), max(…) and min(…) can be called, with whole numbers"
 
 
 @pytest.mark.parametrize(
@@ -19,6 +20,14 @@ ENV = {"width": 64, "stride": 2, "i": 0, "plain": False}
         ("1 < stride <= 2", True),
         ("not plain and stride > 1", True),
         ("(width - 16) * (stride + 1)", 144),
+        ("max(width // 4, 24)", 24),
+        ("min(width, stride, 9)", 2),
+        # torchvision's _make_divisible(v, 8): nearest multiple of 8, at least 8, never 10% below v
+        ("make_divisible(72 // 4, 8)", 24),  # 18 → 16 is below 16.2 = 0.9·18, so 24 (MobileNetV3's SE)
+        ("make_divisible(120 // 4, 8)", 32),  # 30 → 32
+        ("make_divisible(960 // 4, 8)", 240),
+        ("make_divisible(3, 8)", 8),  # at least the divisor
+        ("make_divisible(width * 3 // 4, 8)", 48),
     ],
 )
 def test_integer_arithmetic_on_arguments(text, value):
@@ -30,8 +39,14 @@ def test_integer_arithmetic_on_arguments(text, value):
     [
         ("width / 2", "use // for whole-number division"),
         ("widht * 4", "unknown name 'widht' — did you mean 'width'? (known: i, plain, stride, width)"),
-        ("__import__('os').system('ls')", "call is not allowed in an expression"),
-        ("width.bit_length()", "call is not allowed in an expression"),
+        ("__import__('os').system('ls')", CALLS),
+        ("width.bit_length()", CALLS),
+        ("print(width)", CALLS),
+        ("max(width, base=2)", CALLS),
+        ("make_divisible(width)", "make_divisible takes 2 argument(s), not 1"),
+        ("max()", "max takes at least 1 argument(s), not 0"),
+        ("make_divisible(width, 0)", "make_divisible needs a divisor of at least 1"),
+        ("max(width, 1.5)", "only whole numbers and true/false are allowed, not 1.5"),
         ("[width][0]", "subscript is not allowed in an expression"),
         ("width * 1.5", "only whole numbers and true/false are allowed, not 1.5"),
         ("width // 0", "division by zero"),
@@ -83,3 +98,8 @@ def test_expressions_are_bounded_in_length_and_depth_before_they_are_evaluated(l
     with pytest.raises(ExpressionError, match="nests more than 10 terms deep"):
         evaluate("1" + " + 1" * 10, {})
     assert substitute("x" * 60, {}) == "x" * 60  # a long name is text, not an expression
+
+
+def test_a_call_of_a_known_function_is_an_expression_other_text_stays_text():
+    settings = {"filters": "make_divisible(width // 4, 8)", "fn": "relu(x)", "other": "max"}
+    assert substitute(settings, ENV) == {"filters": 16, "fn": "relu(x)", "other": "max"}
