@@ -10,6 +10,7 @@ import pytest
 
 from archcalc.engine import analyze
 from archcalc.spec.model import load_spec
+from tests.modern_nets import efficientnet_b0, make_divisible, mobilenet_v3_large
 from tests.paths import SPECS
 
 
@@ -145,7 +146,16 @@ REFERENCE = {
     "yolov3": yolov3(416),
     "resnet-cifar": resnet_cifar(3),
     "unet-same": unet(256, classes=1, valid=False, in_channels=3, batch_norm=True),
+    "efficientnet-b0": efficientnet_b0(),
+    "mobilenet-v3-large": mobilenet_v3_large(),
 }
+
+
+def test_efficientnet_and_mobilenet_derivations_give_torchvisions_figures():
+    # issue #14's figures (torchvision 0.29, weights=None, batch 1), reproduced by the derivations above
+    assert efficientnet_b0()[2:4] == (5_288_548, 385_814_752)
+    assert mobilenet_v3_large()[2:4] == (5_483_032, 216_589_760)
+    assert [make_divisible(e // 4) for e in (72, 120, 480, 672, 960)] == [24, 32, 120, 168, 240]
 
 
 def test_unet_figures_are_the_published_ones():

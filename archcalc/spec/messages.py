@@ -114,6 +114,9 @@ def _reason(detail: ErrorDetails) -> str:
 
 
 def _argument_hint(value: Any, arguments: Sequence[str]) -> str:
+    if isinstance(value, str) and value.count("(") > value.count(")"):
+        return (" — a comma ends a value inside `{…}`: quote an expression with commas, e.g. "
+                "\"make_divisible(nC // 4, 8)\"")  # fmt: skip
     close = closest(value, list(arguments)) if isinstance(value, str) else None
     return f" — did you mean the argument '{close}'?" if close else ""
 

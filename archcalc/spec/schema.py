@@ -2,7 +2,8 @@
 
 Each layer kind's settings come from its Pydantic model; a layer item is `{kind: settings}`, `{kind: value}`
 (its shorthand) or a bare kind, and a block use is any other single-key mapping. Inside blocks a number may
-be an expression of the block's arguments (`width * 4`), so every number and true/false also accepts text.
+be an expression of the block's arguments (`width * 4`), so every number and true/false also accepts text,
+and a choice of words (an activation, a padding mode) also the name of an argument (`act: act`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from archcalc.layers import LAYER_KINDS
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 EXPRESSION = {"type": "string", "description": "an expression of block arguments, e.g. width * 4"}
+ARGUMENT = {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
+            "description": "a block argument's name, e.g. act: act"}  # fmt: skip
 REF_TEMPLATE = "#/definitions/{model}"
 
 
@@ -88,4 +91,6 @@ def _draft_07(node: Any) -> Any:
         node["items"] = node.pop("prefixItems")
     if node.get("type") in ("integer", "number", "boolean"):
         return {"anyOf": [node, EXPRESSION]}
+    if node.get("type") == "string" and "enum" in node:  # a setting's choice of words (a Literal)
+        return {"anyOf": [node, ARGUMENT]}
     return node

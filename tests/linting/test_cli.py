@@ -69,6 +69,12 @@ def test_the_schema_is_draft_07_and_every_shipped_spec_validates_against_it():
         assert list(validator.iter_errors(yaml.safe_load(path.read_text()))) == [], path.name
     typo = yaml.safe_load("name: t\ninput: [4]\nlayers:\n  - dense: {unit: 3}\n")
     assert not validator.is_valid(typo)
+    # a choice of words also takes a block argument's name (`act: act`), but not any text
+    argument = (
+        "name: t\ninput: [4]\nblocks:\n  d(act): [dense: {units: 3, act: act}]\nlayers: [d: {act: relu}]\n"
+    )
+    assert validator.is_valid(yaml.safe_load(argument))
+    assert not validator.is_valid(yaml.safe_load(argument.replace("act: act", "act: relu!")))
 
 
 def test_the_readme_documents_every_rule():

@@ -1,0 +1,82 @@
+"""Figures of today's classification nets added up by hand from torchvision's architecture tables, for the
+zoo's references (tests/test_specs.py): never from archcalc's output."""
+
+from __future__ import annotations
+
+
+class _Counts:
+    """Params, MACs and bias adds of convs and dense layers, added up by hand (torch's conventions)."""
+
+    def __init__(self) -> None:
+        self.params = self.macs = self.bias_adds = 0
+
+    def conv(self, c_in: int, c_out: int, n: int, *, k: int = 1, groups: int = 1, bn: bool = True) -> None:
+        """A k×k conv to an n×n×c_out map: with batch norm (2·c_out, no bias), else with a bias."""
+        weights = k * k * (c_in // groups) * c_out
+        self.params += weights + (2 * c_out if bn else c_out)
+        self.macs += n * n * weights
+        self.bias_adds += 0 if bn else n * n * c_out
+
+    def squeeze_excite(self, channels: int, squeeze: int) -> None:
+        """Two 1×1 convs with bias on the pooled 1×1 map: channels → squeeze → channels."""
+        self.conv(channels, squeeze, 1, bn=False)
+        self.conv(squeeze, channels, 1, bn=False)
+
+    def dense(self, n_in: int, n_out: int) -> None:
+        self.params += n_in * n_out + n_out
+        self.macs += n_in * n_out
+        self.bias_adds += n_out
+
+
+def efficientnet_b0() -> tuple:
+    """torchvision's efficientnet_b0 from its MBConv table (expand, kernel, stride, in, out, layers): a 1×1
+    expansion (none at expand 1), a k×k depthwise conv (padding k // 2), squeeze-and-excite of
+    max(1, in // 4) channels, a 1×1 projection; a 3×3 stride-2 stem to 32, a 1×1 head to 1,280, 1,000 classes."""
+    counts, n, c = _Counts(), 112, 32
+    counts.conv(3, 32, n, k=3)
+    table = ((1, 3, 1, 16, 1), (6, 3, 2, 24, 2), (6, 5, 2, 40, 2), (6, 3, 2, 80, 3), (6, 5, 1, 112, 3),
+             (6, 5, 2, 192, 4), (6, 3, 1, 320, 1))  # fmt: skip
+    for expand, k, stride, out, layers in table:
+        for index in range(layers):
+            expanded = c * expand
+            if expand != 1:
+                counts.conv(c, expanded, n)
+            n = (n + 2 * (k // 2) - k) // (stride if index == 0 else 1) + 1
+            counts.conv(expanded, expanded, n, k=k, groups=expanded)
+            counts.squeeze_excite(expanded, max(1, c // 4))
+            counts.conv(expanded, out, n)
+            c = out
+    counts.conv(320, 1280, n)
+    counts.dense(1280, 1000)
+    return (224, 224, 3), (1000,), counts.params, counts.macs, counts.bias_adds
+
+
+def make_divisible(value: float, divisor: int = 8) -> int:
+    """torchvision's _make_divisible, as it is written there (floats)."""
+    rounded = max(divisor, int(value + divisor / 2) // divisor * divisor)
+    return rounded + divisor if rounded < 0.9 * value else rounded
+
+
+def mobilenet_v3_large() -> tuple:
+    """torchvision's mobilenet_v3_large from its bneck table (kernel, expanded, out, SE, stride): a 1×1
+    expansion where expanded ≠ in, a k×k depthwise conv, squeeze-and-excite of make_divisible(expanded // 4)
+    channels, a 1×1 projection; a 3×3 stride-2 stem to 16, a 1×1 conv to 960, dense 1,280 and 1,000."""
+    counts, n, c = _Counts(), 112, 16
+    counts.conv(3, 16, n, k=3)
+    table = ((3, 16, 16, 0, 1), (3, 64, 24, 0, 2), (3, 72, 24, 0, 1), (5, 72, 40, 1, 2), (5, 120, 40, 1, 1),
+             (5, 120, 40, 1, 1), (3, 240, 80, 0, 2), (3, 200, 80, 0, 1), (3, 184, 80, 0, 1),
+             (3, 184, 80, 0, 1), (3, 480, 112, 1, 1), (3, 672, 112, 1, 1), (5, 672, 160, 1, 2),
+             (5, 960, 160, 1, 1), (5, 960, 160, 1, 1))  # fmt: skip
+    for k, expanded, out, se, stride in table:
+        if expanded != c:
+            counts.conv(c, expanded, n)
+        n = (n + 2 * (k // 2) - k) // stride + 1
+        counts.conv(expanded, expanded, n, k=k, groups=expanded)
+        if se:
+            counts.squeeze_excite(expanded, make_divisible(expanded // 4))
+        counts.conv(expanded, out, n)
+        c = out
+    counts.conv(160, 960, n)
+    counts.dense(960, 1280)
+    counts.dense(1280, 1000)
+    return (224, 224, 3), (1000,), counts.params, counts.macs, counts.bias_adds
