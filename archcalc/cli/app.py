@@ -6,7 +6,6 @@ SpecError) prints `file:line:col: message` lines on stderr and exits 1; usage er
 
 from __future__ import annotations
 
-import copy
 import functools
 import gc
 import sys
@@ -21,6 +20,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from archcalc import __version__, api
 from archcalc.backends import MissingPackage
+from archcalc.cli.startup import narrowed
 from archcalc.errors import SettingError, SpecError, escape
 from archcalc.files import OutputError, write_text
 from archcalc.limits import Limits, limits, set_limits
@@ -384,29 +384,3 @@ def main() -> None:
         narrowed(app, sys.argv[1:])()
     finally:
         gc.freeze()  # what is left is freed with the process: no collection of a big report at exit
-
-
-def narrowed(whole: typer.Typer, arguments: list[str]) -> typer.Typer:
-    """`whole` with only the command that `arguments` run, when they name one: typer makes a click command of
-    every registered function at each start (reading its signature and evaluating its annotations, 1–2 ms
-    a command), while a run needs one. Help, a version or an unknown command see them all."""
-    name = _command_named(arguments)
-    commands = [command for command in whole.registered_commands if _name_of(command) == name]
-    if not commands:
-        return whole
-    only = copy.copy(whole)
-    only.registered_commands = commands
-    return only
-
-
-def _name_of(command: Any) -> str:
-    """The name typer gives a registered command (`list_specs` → `list-specs` unless named)."""
-    return str(command.name or typer.main.get_command_name(command.callback.__name__))
-
-
-def _command_named(arguments: list[str]) -> str | None:
-    """The first argument after the global options (`--limit NAME=N`), if it is not an option itself."""
-    rest = arguments
-    while rest and rest[0].startswith("--limit"):
-        rest = rest[2:] if rest[0] == "--limit" else rest[1:]
-    return rest[0] if rest and not rest[0].startswith("-") else None

@@ -98,7 +98,7 @@ def test_explain_writes_symbolic_factors_in_parentheses():
 
 
 def test_a_run_builds_only_the_command_it_names_and_every_command_can_be_named():
-    from archcalc.cli.app import _name_of, narrowed
+    from archcalc.cli.startup import _name_of, narrowed
 
     names = [_name_of(command) for command in app.registered_commands]
     for name in names:
@@ -115,7 +115,7 @@ def test_a_run_builds_only_the_command_it_names_and_every_command_can_be_named()
 
 
 def test_the_narrowed_app_prints_what_the_whole_app_prints():
-    from archcalc.cli.app import narrowed
+    from archcalc.cli.startup import narrowed
 
     for args in (["table", "lenet5", "--format", "json"], ["table", "--help"], ["lint", "lenet5"]):
         whole = runner.invoke(app, args, env={"COLUMNS": "120"})
