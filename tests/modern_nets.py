@@ -22,6 +22,10 @@ class _Counts:
         self.conv(channels, squeeze, 1, bn=False)
         self.conv(squeeze, channels, 1, bn=False)
 
+    def layer_norm(self, channels: int) -> None:
+        """γ and β per channel."""
+        self.params += 2 * channels
+
     def dense(self, n_in: int, n_out: int) -> None:
         self.params += n_in * n_out + n_out
         self.macs += n_in * n_out
@@ -79,4 +83,29 @@ def mobilenet_v3_large() -> tuple:
     counts.conv(160, 960, n)
     counts.dense(960, 1280)
     counts.dense(1280, 1000)
+    return (224, 224, 3), (1000,), counts.params, counts.macs, counts.bias_adds
+
+
+def convnext_tiny() -> tuple:
+    """torchvision's convnext_tiny: a 4×4 stride-4 conv to 96 with bias, a layer norm; stages of 3, 3, 9, 3
+    blocks at 96, 192, 384, 768 channels, each a 7×7 depthwise conv with bias, a layer norm, nn.Linear C → 4C
+    and 4C → C at every position (counted as 1×1 convs with bias: the same), a layer scale of C; before each
+    later stage a layer norm and a 2×2 stride-2 conv with bias; pooled, a layer norm, 1,000 classes."""
+    counts, n, c = _Counts(), 56, 96
+    counts.conv(3, 96, n, k=4, bn=False)
+    counts.layer_norm(96)
+    for stage, (width, blocks) in enumerate(((96, 3), (192, 3), (384, 9), (768, 3))):
+        if stage:
+            counts.layer_norm(c)
+            n //= 2
+            counts.conv(c, width, n, k=2, bn=False)
+            c = width
+        for _ in range(blocks):
+            counts.conv(c, c, n, k=7, groups=c, bn=False)
+            counts.layer_norm(c)
+            counts.conv(c, 4 * c, n, bn=False)
+            counts.conv(4 * c, c, n, bn=False)
+            counts.params += c  # layer scale: one γ per channel
+    counts.layer_norm(768)
+    counts.dense(768, 1000)
     return (224, 224, 3), (1000,), counts.params, counts.macs, counts.bias_adds

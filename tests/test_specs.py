@@ -10,7 +10,7 @@ import pytest
 
 from archcalc.engine import analyze
 from archcalc.spec.model import load_spec
-from tests.modern_nets import efficientnet_b0, make_divisible, mobilenet_v3_large
+from tests.modern_nets import convnext_tiny, efficientnet_b0, make_divisible, mobilenet_v3_large
 from tests.paths import SPECS
 
 
@@ -148,13 +148,15 @@ REFERENCE = {
     "unet-same": unet(256, classes=1, valid=False, in_channels=3, batch_norm=True),
     "efficientnet-b0": efficientnet_b0(),
     "mobilenet-v3-large": mobilenet_v3_large(),
+    "convnext-tiny": convnext_tiny(),
 }
 
 
-def test_efficientnet_and_mobilenet_derivations_give_torchvisions_figures():
+def test_efficientnet_mobilenet_and_convnext_derivations_give_torchvisions_figures():
     # issue #14's figures (torchvision 0.29, weights=None, batch 1), reproduced by the derivations above
     assert efficientnet_b0()[2:4] == (5_288_548, 385_814_752)
     assert mobilenet_v3_large()[2:4] == (5_483_032, 216_589_760)
+    assert convnext_tiny()[2:4] == (28_589_128, 4_455_531_264)
     assert [make_divisible(e // 4) for e in (72, 120, 480, 672, 960)] == [24, 32, 120, 168, 240]
 
 

@@ -128,6 +128,26 @@ class Crop(nn.Module):
         return x[:, :, top : top + height, left : left + width]
 
 
+class LayerNorm2d(nn.LayerNorm):
+    """LayerNorm over the channels at each position of an NCHW map, as torchvision's LayerNorm2d."""
+
+    def forward(self, x: Any) -> Any:
+        x = nn.functional.layer_norm(x.permute(0, 2, 3, 1), self.normalized_shape, self.weight, self.bias,
+                                     self.eps)  # fmt: skip
+        return x.permute(0, 3, 1, 2)
+
+
+class LayerScale(nn.Module):
+    """Each channel times a learned γ (ConvNeXt's layer scale)."""
+
+    def __init__(self, channels: int, init: float, volume: bool) -> None:
+        super().__init__()
+        self.gamma = nn.Parameter(torch.full((channels, 1, 1) if volume else (channels,), init))
+
+    def forward(self, x: Any) -> Any:
+        return x * self.gamma
+
+
 class Kit:
     """The TorchKit handed to Layer.to_torch: the engine's node of the layer being built, whose parts give
     each part its shapes."""
@@ -187,6 +207,12 @@ class Kit:
 
     def crop(self, box: tuple[int, int, int, int]) -> Any:
         return Crop(box)
+
+    def layer_norm(self, channels: int, eps: float, affine: bool, volume: bool) -> Any:
+        return (LayerNorm2d if volume else nn.LayerNorm)(channels, eps, elementwise_affine=affine)
+
+    def layer_scale(self, channels: int, init: float, volume: bool) -> Any:
+        return LayerScale(channels, init, volume)
 
     def merge(self, how: str) -> Any:
         return Merge(how, None)

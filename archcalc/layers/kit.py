@@ -46,6 +46,14 @@ class TorchKit(Protocol):
 
     def zero_pad(self, size: int, stride: Pair) -> Module: ...
 
+    def layer_norm(self, channels: int, eps: float, affine: bool, volume: bool) -> Module:
+        """torch.nn.LayerNorm over a vector; over the channels at each position of a volume."""
+        ...
+
+    def layer_scale(self, channels: int, init: float, volume: bool) -> Module:
+        """γ ⊙ x with one learned γ per channel, all first `init`."""
+        ...
+
     def merge(self, how: str) -> Module:
         """Joins its inputs: `concat` (channels), `add` or `mul` (elementwise, broadcasting 1×1×nC)."""
         ...

@@ -1,4 +1,5 @@
-"""Layers that pass their input's shape through untouched and cost nothing: dropout and identity."""
+"""Layers that pass their input's shape through untouched: dropout and identity (free), layer scale (nC
+parameters, no MACs)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,28 @@ class Identity(Layer):
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.Identity()
+
+
+@register
+class LayerScale(Layer):
+    """A learned scale per channel, y = γ ⊙ x (ConvNeXt's and CaiT's layer scale): nC parameters, no MACs
+    (an elementwise product, as batch norm's γ). `init` is γ's first value in torch (torchvision: 1e-6)."""
+
+    kind = "layer_scale"
+
+    init: Annotated[float, Field(gt=0)] = 1e-6
+
+    def param_count(self, x: Shape) -> int:
+        return x[-1]
+
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        return [f"shape unchanged; params = nC = {x[-1]:,} (one γ per channel); MACs = 0"]
+
+    torch_modules = ("LayerScale",)
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        return cls.written() if module.gamma.numel() == x[-1] else None
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.layer_scale(x[-1], self.init, volume=len(x) == 3)

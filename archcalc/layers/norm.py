@@ -1,4 +1,4 @@
-"""Normalisation layers: batch norm (learned scale and shift per channel) and AlexNet's LRN."""
+"""Normalisation layers: batch norm and layer norm (learned scale and shift per channel), AlexNet's LRN."""
 
 from __future__ import annotations
 
@@ -54,6 +54,44 @@ class BatchNorm(Layer):
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         norm = kit.nn.BatchNorm2d if len(x) == 3 else kit.nn.BatchNorm1d
         return norm(x[-1], self.eps, self.momentum, self.affine)
+
+
+@register
+class LayerNorm(Layer):
+    """Layer normalisation over the channels: at each position of a volume (torchvision's LayerNorm2d, as
+    ConvNeXt normalises), or over a vector (torch.nn.LayerNorm). params = 2·nC (γ, β) with `affine`; no
+    buffers (statistics are the sample's own) and no MACs (normalising, as batch norm)."""
+
+    kind = "layernorm"
+    aliases = ("layer_norm",)
+
+    affine: Annotated[bool, Strict()] = True
+    eps: Annotated[float, Field(gt=0)] = 1e-5
+
+    def param_count(self, x: Shape) -> int:
+        return batchnorm_params(x[-1]) if self.affine else 0
+
+    def norm_params(self, x: Shape) -> int:
+        return self.param_count(x)
+
+    def explain(self, x: Shape, y: Shape) -> list[str]:
+        where = "at each of the nH·nW positions" if len(x) == 3 else "over the vector"
+        params = f"params = 2·{x[-1]} (γ, β) = {self.param_count(x):,}" if self.affine else "no parameters"
+        return [f"shape unchanged; the {x[-1]} channels normalised {where}; {params}; MACs = 0"]
+
+    torch_modules = ("LayerNorm", "LayerNorm2d")
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        """Over the channels only: torch.nn.LayerNorm of a vector, LayerNorm2d of a volume (an nn.LayerNorm
+        on an NCHW volume would normalise its rows: not this kind)."""
+        over_channels = len(x) == 1 or type(module).__name__ == "LayerNorm2d"
+        if not over_channels or tuple(module.normalized_shape) != (x[-1],):
+            return None
+        return cls.written(eps=module.eps, affine=module.elementwise_affine)
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.layer_norm(x[-1], self.eps, self.affine, volume=len(x) == 3)
 
 
 @register

@@ -60,7 +60,8 @@ class SpecGenerator:
         return None
 
     def layer(self, shape: Shape, depth: int) -> str:
-        kinds: list[Callable[[Shape, int], str]] = [self._act, self._dropout, self._identity, self._batchnorm]
+        kinds: list[Callable[[Shape, int], str]] = [self._act, self._dropout, self._identity, self._batchnorm,
+                                                    self._layernorm, self._layer_scale]  # fmt: skip
         if len(shape) == 3:
             kinds += [self._conv, self._conv, self._pool, self._global_pool, self._adaptive_pool, self._flatten,
                       self._lrn, self._zero_pad, self._upsample, self._conv_transpose, self._crop, self._pad]  # fmt: skip
@@ -167,6 +168,12 @@ class SpecGenerator:
 
     def _batchnorm(self, shape: Shape, depth: int) -> str:
         return f"batchnorm: {{affine: {self.rng.choice(['true', 'false'])}}}"
+
+    def _layernorm(self, shape: Shape, depth: int) -> str:
+        return f"layernorm: {{affine: {self.rng.choice(['true', 'false'])}}}"
+
+    def _layer_scale(self, shape: Shape, depth: int) -> str:
+        return "layer_scale"
 
     def _lrn(self, shape: Shape, depth: int) -> str:
         return f"lrn: {{size: {self.rng.randint(1, 5)}}}"

@@ -14,6 +14,9 @@ EXAMPLES = {
     "flatten": ("flatten", (6, 6, 256), (9216,), 0, 0),
     "dense": ("dense: 4096", (9216,), (4096,), 37_752_832, 37_748_736),
     "batchnorm": ("batchnorm", (28, 28, 128), (28, 28, 128), 256, 0),
+    # ConvNeXt-Tiny's stem norm: γ and β for each of the 96 channels, normalised at every position
+    "layernorm": ("layernorm: {eps: 1.0e-6}", (56, 56, 96), (56, 56, 96), 2 * 96, 0),
+    "layer_scale": ("layer_scale", (56, 56, 96), (56, 56, 96), 96, 0),
     "lrn": ("lrn", (27, 27, 256), (27, 27, 256), 0, 0),
     "act": ("act: tanh", (84,), (84,), 0, 0),
     "dropout": ("dropout: 0.5", (4096,), (4096,), 0, 0),
