@@ -148,6 +148,21 @@ class LayerScale(nn.Module):
         return x * self.gamma
 
 
+class DropPath(nn.Module):
+    """Stochastic depth per sample (timm's DropPath): in training each sample's value is zeroed with
+    probability p and the rest scaled by 1/(1 − p); at inference the identity."""
+
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        self.p = p
+
+    def forward(self, x: Any) -> Any:
+        if not self.training or self.p == 0:
+            return x
+        keep = torch.empty((x.shape[0],) + (1,) * (x.dim() - 1), device=x.device).bernoulli_(1 - self.p)
+        return x * keep / (1 - self.p) if self.p < 1 else x * keep
+
+
 class Kit:
     """The TorchKit handed to Layer.to_torch: the engine's node of the layer being built, whose parts give
     each part its shapes."""
@@ -213,6 +228,9 @@ class Kit:
 
     def layer_scale(self, channels: int, init: float, volume: bool) -> Any:
         return LayerScale(channels, init, volume)
+
+    def drop_path(self, p: float) -> Any:
+        return DropPath(p)
 
     def merge(self, how: str) -> Any:
         return Merge(how, None)

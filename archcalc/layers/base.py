@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from archcalc.errors import DocPath, Via
+from archcalc.errors import DocPath, ShapeError, Via
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape, Tiling
 
@@ -39,6 +39,12 @@ def pair_of(minimum: int) -> Callable[[Any], Any]:
         return items[0], items[1]
 
     return to_pair
+
+
+def check_groups(groups: int, channels: int) -> None:
+    """Channels split into groups (a grouped conv, group norm, a channel shuffle): `groups` divides nC."""
+    if channels % groups:
+        raise ShapeError(f"groups {groups} must divide its {channels} input channels", "AC105")
 
 
 def _is_whole(value: Any) -> bool:

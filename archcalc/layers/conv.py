@@ -6,13 +6,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, WithJsonSchema, model_validator
 
-from archcalc.errors import ShapeError, suggest
+from archcalc.errors import suggest
 from archcalc.layers.base import (
     PAIR_SCHEMA,
     NonNegativePair,
     PositiveInt,
     PositivePair,
     Window,
+    check_groups,
     pair_of,
     register,
 )
@@ -109,8 +110,7 @@ class Conv(Fused):
 
     def weights_per_filter(self, x: Shape) -> int:
         channels = as_volume(x)[2]
-        if channels % self.groups:
-            raise ShapeError(f"groups {self.groups} must divide its {channels} input channels", "AC105")
+        check_groups(self.groups, channels)
         return self.kernel[0] * self.kernel[1] * channels // self.groups
 
     def output_shape(self, x: Shape) -> Shape:

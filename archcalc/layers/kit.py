@@ -54,6 +54,10 @@ class TorchKit(Protocol):
         """γ ⊙ x with one learned γ per channel, all first `init`."""
         ...
 
+    def drop_path(self, p: float) -> Module:
+        """Stochastic depth: in training each sample dropped with probability p (rescaled), else itself."""
+        ...
+
     def merge(self, how: str) -> Module:
         """Joins its inputs: `concat` (channels), `add` or `mul` (elementwise, broadcasting 1×1×nC)."""
         ...

@@ -1,5 +1,5 @@
-"""Layers that pass their input's shape through untouched: dropout and identity (free), layer scale (nC
-parameters, no MACs)."""
+"""Layers that pass their input's shape through untouched: dropout, stochastic depth, identity and a
+channel shuffle (free), layer scale (nC parameters, no MACs)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import Field, Strict
 
-from archcalc.layers.base import Layer, register
+from archcalc.layers.base import Layer, PositiveInt, check_groups, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape
+from archcalc.shapes import Shape, as_volume
 
 
 @register
@@ -69,3 +69,58 @@ class LayerScale(Layer):
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.layer_scale(x[-1], self.init, volume=len(x) == 3)
+
+
+@register
+class ChannelShuffle(Layer):
+    """The channels of a volume regrouped (ShuffleNet, torch.nn.ChannelShuffle): nC = g·k channels read as a
+    g×k grid and written k×g, so that the next grouped conv mixes the groups. No parameters, no MACs."""
+
+    kind = "channel_shuffle"
+    shorthand = "groups"
+
+    groups: PositiveInt
+
+    def output_shape(self, x: Shape) -> Shape:
+        volume = as_volume(x)
+        check_groups(self.groups, volume[2])
+        return volume
+
+    def describe(self) -> str:
+        return f"{self.groups} groups"
+
+    torch_modules = ("ChannelShuffle",)
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        return cls.written(groups=module.groups)
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.nn.ChannelShuffle(self.groups)
+
+
+@register
+class DropPath(Layer):
+    """Stochastic depth (Huang et al. 2016; timm's DropPath, torchvision's StochasticDepth, row mode): in
+    training, a residual branch dropped for a sample with probability p; at inference the identity. No
+    parameters, no MACs."""
+
+    kind = "drop_path"
+    aliases = ("stochastic_depth",)
+    shorthand = "p"
+
+    p: Annotated[float, Field(ge=0, le=1)] = 0.1
+
+    def describe(self) -> str:
+        return f"p={self.p:g}"
+
+    torch_modules = ("DropPath", "StochasticDepth")
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        if getattr(module, "mode", "row") != "row":
+            return None  # torchvision's "batch" mode drops the whole batch: not this kind
+        return cls.written(p=getattr(module, "p", getattr(module, "drop_prob", None)))
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.drop_path(self.p)

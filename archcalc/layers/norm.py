@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, Strict
 
-from archcalc.layers.base import Layer, PositiveInt, register
+from archcalc.layers.base import Layer, PositiveInt, check_groups, register
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape, as_volume
 
@@ -92,6 +92,44 @@ class LayerNorm(Layer):
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.layer_norm(x[-1], self.eps, self.affine, volume=len(x) == 3)
+
+
+@register
+class GroupNorm(Layer):
+    """Group normalisation (Wu & He 2018, torch.nn.GroupNorm): the channels in `groups` groups, each
+    normalised over its channels and positions. params = 2·nC (γ, β) with `affine`; no buffers, no MACs."""
+
+    kind = "groupnorm"
+    aliases = ("group_norm",)
+    shorthand = "groups"
+
+    groups: PositiveInt
+    affine: Annotated[bool, Strict()] = True
+    eps: Annotated[float, Field(gt=0)] = 1e-5
+
+    def output_shape(self, x: Shape) -> Shape:
+        check_groups(self.groups, x[-1])
+        return x
+
+    def describe(self) -> str:
+        return f"{self.groups} groups"
+
+    def param_count(self, x: Shape) -> int:
+        return batchnorm_params(x[-1]) if self.affine else 0
+
+    def norm_params(self, x: Shape) -> int:
+        return self.param_count(x)
+
+    torch_modules = ("GroupNorm",)
+
+    @classmethod
+    def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
+        if module.num_channels != x[-1]:
+            return None
+        return cls.written(groups=module.num_groups, eps=module.eps, affine=module.affine)
+
+    def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
+        return kit.nn.GroupNorm(self.groups, x[-1], self.eps, self.affine)
 
 
 @register

@@ -8,6 +8,7 @@ the filter, never the judge: what the specs are for is checking the engine again
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from typing import Any
@@ -61,10 +62,12 @@ class SpecGenerator:
 
     def layer(self, shape: Shape, depth: int) -> str:
         kinds: list[Callable[[Shape, int], str]] = [self._act, self._dropout, self._identity, self._batchnorm,
-                                                    self._layernorm, self._layer_scale]  # fmt: skip
+                                                    self._layernorm, self._layer_scale, self._groupnorm,
+                                                    self._drop_path]  # fmt: skip
         if len(shape) == 3:
             kinds += [self._conv, self._conv, self._pool, self._global_pool, self._adaptive_pool, self._flatten,
-                      self._lrn, self._zero_pad, self._upsample, self._conv_transpose, self._crop, self._pad]  # fmt: skip
+                      self._lrn, self._zero_pad, self._upsample, self._conv_transpose, self._crop, self._pad,
+                      self._channel_shuffle]  # fmt: skip
             kinds += [self._merge, self._merge]
             if depth == 0:
                 kinds += [self._into_block]
@@ -174,6 +177,23 @@ class SpecGenerator:
 
     def _layer_scale(self, shape: Shape, depth: int) -> str:
         return "layer_scale"
+
+    def _divisor(self, channels: int) -> int:
+        return self.rng.choice([g for g in range(1, min(channels, 8) + 1) if channels % g == 0])
+
+    def _groupnorm(self, shape: Shape, depth: int) -> str:
+        """Groups of more than one value each: torch refuses to normalise a group of one value at batch 1."""
+        groups = [g for g in range(1, min(shape[-1], 8) + 1) if shape[-1] % g == 0 and math.prod(shape) > g]
+        if not groups:
+            return self._layernorm(shape, depth)
+        affine = self.rng.choice(["true", "false"])
+        return f"groupnorm: {{groups: {self.rng.choice(groups)}, affine: {affine}}}"
+
+    def _channel_shuffle(self, shape: Shape, depth: int) -> str:
+        return f"channel_shuffle: {self._divisor(shape[-1])}"
+
+    def _drop_path(self, shape: Shape, depth: int) -> str:
+        return f"drop_path: {self.rng.choice([0.0, 0.1, 0.5])}"
 
     def _lrn(self, shape: Shape, depth: int) -> str:
         return f"lrn: {{size: {self.rng.randint(1, 5)}}}"

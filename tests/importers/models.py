@@ -56,12 +56,12 @@ class Functional(nn.Module):
 
 
 class Unmappable(nn.Module):
-    """GroupNorm has no kind yet, and a product with a constant is not a layer."""
+    """InstanceNorm has no kind yet, and a product with a constant is not a layer."""
 
     def __init__(self):
         super().__init__()
         self.conv = nn.Conv2d(3, 8, 3)
-        self.norm = nn.GroupNorm(2, 8)
+        self.norm = nn.InstanceNorm2d(8, affine=True)
 
     def forward(self, x):
         return self.norm(self.conv(x)) * 2

@@ -82,7 +82,7 @@ def test_every_op_without_a_kind_is_named_and_nothing_is_counted_as_zero():
     with pytest.raises(archcalc.SpecError) as caught:
         read_model(models.Unmappable(), (16, 16, 3), {})
     assert [str(d) for d in caught.value.diagnostics] == [
-        "Unmappable: 'norm' (torch.nn.GroupNorm) has no archcalc layer kind; the spec would miss its cost, "
+        "Unmappable: 'norm' (torch.nn.InstanceNorm2d) has no archcalc layer kind; the spec would miss its cost, "
         "so nothing was written (`archcalc rules` and the README list the kinds)",
         "Unmappable: 'mul' (operator.mul) has no archcalc layer kind: it joins a tensor with a constant; the "
         "spec would miss its cost, so nothing was written (`archcalc rules` and the README list the kinds)",

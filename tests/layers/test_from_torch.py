@@ -7,7 +7,7 @@ torch = pytest.importorskip("torch")
 
 from torch import nn  # noqa: E402
 
-from archcalc.backends.torch import Crop, LayerNorm2d, LayerScale, ZeroPad  # noqa: E402
+from archcalc.backends.torch import Crop, DropPath, LayerNorm2d, LayerScale, ZeroPad  # noqa: E402
 from archcalc.layers import TORCH_MODULES  # noqa: E402
 
 CASES = [
@@ -24,6 +24,9 @@ CASES = [
     (LayerNorm2d(96, eps=1e-6), (56, 56, 96), "layernorm", {"eps": 1e-6}),
     (nn.LayerNorm(768, elementwise_affine=False), (768,), "layernorm", {"affine": False}),
     (LayerScale(96, 1e-6, volume=True), (56, 56, 96), "layer_scale", {}),
+    (nn.GroupNorm(32, 256, eps=1e-6), (56, 56, 256), "groupnorm", {"groups": 32, "eps": 1e-6}),
+    (nn.ChannelShuffle(3), (28, 28, 240), "channel_shuffle", {"groups": 3}),
+    (DropPath(0.2), (14, 14, 384), "drop_path", {"p": 0.2}),
     (nn.BatchNorm1d(64, eps=1e-3, momentum=0.01), (64,), "batchnorm", {"eps": 1e-3, "momentum": 0.01}),
     (nn.LocalResponseNorm(5, 1e-4, 0.75, 2.0), (8, 8, 96), "lrn", {"k": 2.0}),
     (nn.ReLU(inplace=True), (8, 8, 3), "act", {"fn": "relu"}),
@@ -70,6 +73,7 @@ def test_a_torch_module_is_read_back_as_the_settings_that_build_it(module, x, ki
         (nn.Upsample(scale_factor=1.5), (8, 8, 3)),  # not a whole scale
         (nn.LayerNorm(8), (8, 8, 8)),  # on an NCHW volume: over its rows, not its channels
         (LayerNorm2d(8), (8, 8, 16)),  # over 8 of 16 channels
+        (nn.GroupNorm(2, 8), (8, 8, 16)),  # 8 of 16 channels
     ],
 )
 def test_settings_no_kind_builds_are_refused_not_approximated(module, x):

@@ -17,6 +17,10 @@ EXAMPLES = {
     # ConvNeXt-Tiny's stem norm: γ and β for each of the 96 channels, normalised at every position
     "layernorm": ("layernorm: {eps: 1.0e-6}", (56, 56, 96), (56, 56, 96), 2 * 96, 0),
     "layer_scale": ("layer_scale", (56, 56, 96), (56, 56, 96), 96, 0),
+    # 256 channels in 32 groups of 8: still one γ and one β per channel
+    "groupnorm": ("groupnorm: 32", (56, 56, 256), (56, 56, 256), 2 * 256, 0),
+    "channel_shuffle": ("channel_shuffle: 3", (28, 28, 240), (28, 28, 240), 0, 0),
+    "drop_path": ("drop_path: 0.1", (14, 14, 384), (14, 14, 384), 0, 0),
     "lrn": ("lrn", (27, 27, 256), (27, 27, 256), 0, 0),
     "act": ("act: tanh", (84,), (84,), 0, 0),
     "dropout": ("dropout: 0.5", (4096,), (4096,), 0, 0),
