@@ -126,7 +126,7 @@ def list_specs(
 ) -> None:
     """The built-in specs with their input, output, params and MACs, one line each."""
     reports = guarded(builtin_reports)
-    from archcalc.render import table as render
+    from archcalc.render import catalog as render
 
     if output_format is Format.table:
         show(render.catalog_rich(reports))

@@ -38,7 +38,6 @@ Cell = tuple[str, str | None]
 
 COLUMNS = ("layer", "kind", "output nH×nW×nC", "params", "MACs")
 OUTPUT_COLUMN = COLUMNS.index("output nH×nW×nC")
-CATALOG_COLUMNS = ("spec", "name", "input", "output", "params", "MACs")
 NUMERIC_COLUMNS = ("params", *(preset.label for preset in PRESETS.values()))
 UNBROKEN_COLUMNS = ("layer", "spec", "input", "output", "output nH×nW×nC", "RF", "stride", *NUMERIC_COLUMNS)
 
@@ -99,7 +98,7 @@ def to_markdown(
         for cells in layer_cells(report, baseline, preset=preset, extras=extras)
     ]
     lines = [f"### {report.name}", "", f"input {format_shape(report.input)}", ""]
-    lines += _markdown_table(_columns(preset, extras), rows)
+    lines += markdown_table(_columns(preset, extras), rows)
     lines += ["", *(f"- {label}: {value}" for label, value in summary_lines(report, baseline, preset))]
     return "\n".join([*lines, "", f"_{CONVENTION}._", ""])
 
@@ -143,7 +142,7 @@ def to_rich(
         summary.add_row(label, value)
     if len(rows) > BOXED_ROWS:
         return Group(_plain_table(title, _columns(preset, extras), rows, footers), summary)
-    table = _rich_table(title, _columns(preset, extras), footers, wrap=symbolic)
+    table = rich_table(title, _columns(preset, extras), footers, wrap=symbolic)
     for cells in rows:
         table.add_row(*(_styled(cell, show_was=index == OUTPUT_COLUMN) for index, cell in enumerate(cells)))
     return Group(table, summary)
@@ -273,44 +272,6 @@ def _styled(cell: Cell, show_was: bool) -> Text:
     return text
 
 
-# ---- the built-in catalog ----------------------------------------------------------------------------------
-
-
-def catalog_json(reports: dict[str, Report]) -> str:
-    records = [
-        {"spec": key, "name": r.name, "input": list(r.input), "output": list(r.output),
-         "params": r.totals.params, "macs": r.totals.macs}
-        for key, r in reports.items()
-    ]  # fmt: skip
-    return indented_json(records) + "\n"
-
-
-def catalog_csv(reports: dict[str, Report]) -> str:
-    rows = [[key, r.name, format_shape(r.input), format_shape(r.output), r.totals.params, r.totals.macs]
-            for key, r in reports.items()]  # fmt: skip
-    return csv_text(["spec", "name", "input", "output", "params", "macs"], rows)
-
-
-def catalog_markdown(reports: dict[str, Report]) -> str:
-    return "\n".join(
-        [*_markdown_table(CATALOG_COLUMNS, _catalog_cells(reports)), "", f"{CONVENTION_BRIEF}.", ""]
-    )
-
-
-def catalog_rich(reports: dict[str, Report]) -> RenderableType:
-    """The catalog for a terminal: without the long names, so that 80 columns hold every figure."""
-    columns = [column for column in CATALOG_COLUMNS if column != "name"]
-    table = _rich_table("built-in specs", columns)
-    for spec, _name, *figures in _catalog_cells(reports):
-        table.add_row(spec, *figures)
-    return table
-
-
-def _catalog_cells(reports: dict[str, Report]) -> list[list[str]]:
-    return [[key, r.name, format_shape(r.input), format_shape(r.output), f"{r.totals.params:,}",
-             f"{r.totals.macs:,}"] for key, r in reports.items()]  # fmt: skip
-
-
 # ---- shared table builders ---------------------------------------------------------------------------------
 
 
@@ -321,12 +282,12 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def _markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     align = "|".join("---:" if column in NUMERIC_COLUMNS else "---" for column in columns)
     return [f"| {' | '.join(columns)} |", f"|{align}|", *(f"| {' | '.join(row)} |" for row in rows)]
 
 
-def _rich_table(
+def rich_table(
     title: str, columns: Sequence[str], footers: Sequence[str] | None = None, wrap: bool = False
 ) -> Table:
     """A table captioned with the counting convention; numbers right-aligned; figures, names and shapes
