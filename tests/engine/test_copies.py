@@ -42,17 +42,14 @@ def test_every_zoo_spec_gives_the_report_a_walk_of_every_copy_gives(monkeypatch,
     assert [n.name for n in copied.graph.order] == [n.name for n in walked.graph.order]
 
 
-REPEATED = """\
-name: repeated
-input: [8, 8, 4]
-blocks:
-  unit:
-    - residual:
-        body:
-          - conv: {filters: 4, kernel: 3, padding: 1}
-layers:
-  - unit: {repeat: 5}
-"""
+def repeated(body: list[str], before: str = "") -> str:
+    """A spec of five copies of a residual block whose body is `body` (after the layers `before`)."""
+    lines = "".join(f"          - {line}\n" for line in body)
+    return (f"name: repeated\ninput: [8, 8, 4]\nblocks:\n  unit:\n    - residual:\n        body:\n{lines}"
+            f"layers:\n{before}  - unit: {{repeat: 5}}\n")  # fmt: skip
+
+
+CONV = "conv: {filters: 4, kernel: 3, padding: 1}"
 
 
 def test_the_copies_of_a_repeat_are_measured_once(monkeypatch):
@@ -61,30 +58,19 @@ def test_the_copies_of_a_repeat_are_measured_once(monkeypatch):
     monkeypatch.setattr(
         engine, "measure", lambda layer, *a, **k: measured.append(layer) or original(layer, *a, **k)
     )
-    report = analyze(spec_from(REPEATED))
+    report = analyze(spec_from(repeated([CONV])))
     assert len(measured) == 1  # one conv, measured in the first copy; its add is a merge, not a layer
     assert [row.name for row in report.rows if row.kind == "conv"] == [f"unit1.{i}.conv1" for i in range(5)]
 
 
-READS_OUTSIDE = """\
-name: reads outside
-input: [8, 8, 4]
-blocks:
-  unit:
-    - residual:
-        body:
-          - conv: {filters: 4, kernel: 3, padding: 1}
-          - concat: {from: [-1, stem]}
-          - conv: {filters: 4, kernel: 1}
-layers:
-  - conv: {name: stem, filters: 4, kernel: 1}
-  - unit: {repeat: 3}
-"""
+READS_OUTSIDE = repeated(
+    [CONV, "concat: {from: [-1, stem]}", "conv: {filters: 4, kernel: 1}"],
+    before="  - conv: {name: stem, filters: 4, kernel: 1}\n",
+)
 
 
 def test_a_composite_that_reads_a_layer_before_it_is_walked_each_time(monkeypatch):
     report = analyze(spec_from(READS_OUTSIDE))
     assert report.rows == walked_every_time(monkeypatch, spec_from(READS_OUTSIDE)).rows
     concats = [row for row in report.rows if row.kind == "concat"]
-    assert [row.inputs for row in concats] == [("unit1.0.conv1", "stem"), ("unit1.1.conv1", "stem"),
-                                                ("unit1.2.conv1", "stem")]  # fmt: skip
+    assert [row.inputs for row in concats] == [(f"unit1.{i}.conv1", "stem") for i in range(5)]
