@@ -83,3 +83,14 @@ def test_every_kind_and_alias_names_its_class():
     for name, cls in LAYER_KINDS.items():
         assert name == cls.kind or name in cls.aliases
         assert cls.__doc__, f"{cls.__name__} needs a docstring stating its rule"
+
+
+def test_a_kind_builds_its_validator_when_a_spec_first_uses_it():
+    import subprocess
+    import sys
+
+    code = ("from archcalc.layers.conv import Conv\nfrom archcalc.layers.pool import Pool\n"
+            "before = Conv.__pydantic_complete__\nConv.model_validate({'filters': 4, 'kernel': 3})\n"
+            "print(before, Conv.__pydantic_complete__, Pool.__pydantic_complete__)")  # fmt: skip
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert found.split() == ["False", "True", "False"]  # imported, not built; built by its first use only
