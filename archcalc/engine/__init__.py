@@ -89,7 +89,7 @@ def measure(
     y = layer.merged_shape([x, *others]) if isinstance(layer, Merge) else layer.output_shape(x)
     if any(d <= 0 for d in y):
         raise ShapeError(f"its output {format_shape(y)} is empty", "AC102")
-    params = layer.param_count(x)
+    params, norm_params = layer.param_count(x), layer.norm_params(x)
     return LayerRow(
         name=name or layer.name or layer.kind,
         kind=layer.kind,
@@ -102,8 +102,8 @@ def measure(
         macs=layer.macs(x, y),
         bias_adds=layer.bias_adds(x, y),
         activations=numel(y),
-        norm_params=layer.norm_params(x),
-        norm_outputs=numel(y) if layer.norm_params(x) else 0,
+        norm_params=norm_params,
+        norm_outputs=numel(y) if norm_params else 0,
         pooled_inputs=layer.pooled_inputs(x),
         depth=depth,
     )
@@ -217,8 +217,8 @@ class _Walker:
     def _copied(self, walked: Walked, layer: Composite, x: Carried, place: _Place, name: str) -> Carried:
         """A copy of a composite walked before at the same shape, depth and freezing (see archcalc.copies)."""
         nodes, order = walked.copy(layer, name, x.node, place.parent)
-        place.parent.children.append(nodes[0])
-        self.nodes += nodes
+        self.add(nodes[0])  # its parts are in their containers already
+        self.nodes += nodes[1:]
         self.order += order
         self._located(walked.layer, name, self._bounded)
         return Carried(nodes[0].row.output, nodes[0])

@@ -29,18 +29,24 @@ PADDING = (0, 1, 0, 1)
 class QuickTable(Table):
     """A rich Table; plain-text tables that fit are sized and drawn directly (see the module)."""
 
+    _drawn: tuple[list[list[str]], list[int]] | None = None
+    """What the width calculation of this rendering found drawable here: each column's texts, and widths
+    (rich calls `_render` right after it, with those widths)."""
+
     def _calculate_column_widths(self, console: Console, options: ConsoleOptions) -> list[int]:
-        widths = self._natural_widths()
-        if widths is None or sum(widths) > options.max_width:
+        columns = self._plain_columns()
+        widths = None if columns is None else _widths(self.columns, columns, self.show_footer)
+        if columns is None or widths is None or sum(widths) > options.max_width:
+            self._drawn = None
             return list(super()._calculate_column_widths(console, options))
+        self._drawn = columns, widths
         return widths
 
     def _render(self, console: Console, options: ConsoleOptions, widths: list[int]) -> RenderResult:
-        columns = self._plain_columns()
-        drawn = columns is not None and widths == _widths(self.columns, columns, self.show_footer)
-        if not drawn or columns is None or self._border(console):
+        if self._drawn is None or widths != self._drawn[1] or self._border(console):
             yield from super()._render(console, options, widths)
             return
+        columns = self._drawn[0]
         safe = self.safe_box if self.safe_box is not None else console.safe_box
         box = self.box.substitute(options, safe=safe)  # type: ignore[union-attr]  # drawable: it has a box
         yield from _rule(box.get_top(widths))
@@ -53,11 +59,6 @@ class QuickTable(Table):
             yield from _rule(box.get_row(widths, "foot", edge=True))
             yield from self._edge_line([column[-1] for column in columns], widths, box, "foot", console)
         yield from _rule(box.get_bottom(widths))
-
-    def _natural_widths(self) -> list[int] | None:
-        """Each column's width (cells and padding) when the table can be drawn here, else None."""
-        columns = self._plain_columns()
-        return None if columns is None else _widths(self.columns, columns, self.show_footer)
 
     def _plain_columns(self) -> list[list[str]] | None:
         """Each column's header, cells and footer as the text rich prints, when the table can be drawn
