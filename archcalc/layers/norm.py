@@ -16,25 +16,31 @@ def batchnorm_params(channels: int) -> int:
     return 2 * channels
 
 
+class AffineNorm(Layer):
+    """What batch, layer and group norm share: with `affine`, a learned γ and β per channel (2·nC params, what
+    other tools add to MACs as normalisation: `norm_params`), and torch's `eps`."""
+
+    affine: Annotated[bool, Strict()] = True
+    eps: Annotated[float, Field(gt=0)] = 1e-5
+
+    def param_count(self, x: Shape) -> int:
+        return batchnorm_params(x[-1]) if self.affine else 0
+
+    def norm_params(self, x: Shape) -> int:
+        return self.param_count(x)
+
+
 @register
-class BatchNorm(Layer):
+class BatchNorm(AffineNorm):
     """Batch normalisation over the last axis (channels), as torch.nn.BatchNorm2d / BatchNorm1d."""
 
     kind = "batchnorm"
     aliases = ("bn",)
 
-    affine: Annotated[bool, Strict()] = True
-    eps: Annotated[float, Field(gt=0)] = 1e-5
     momentum: Annotated[float, Field(ge=0, le=1)] = 0.1
-
-    def param_count(self, x: Shape) -> int:
-        return batchnorm_params(x[-1]) if self.affine else 0
 
     def buffer_count(self, x: Shape) -> int:
         return 2 * x[-1]
-
-    def norm_params(self, x: Shape) -> int:
-        return self.param_count(x)
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         if not self.affine:
@@ -57,22 +63,13 @@ class BatchNorm(Layer):
 
 
 @register
-class LayerNorm(Layer):
+class LayerNorm(AffineNorm):
     """Layer normalisation over the channels: at each position of a volume (torchvision's LayerNorm2d, as
     ConvNeXt normalises), or over a vector (torch.nn.LayerNorm). params = 2·nC (γ, β) with `affine`; no
     buffers (statistics are the sample's own) and no MACs (normalising, as batch norm)."""
 
     kind = "layernorm"
     aliases = ("layer_norm",)
-
-    affine: Annotated[bool, Strict()] = True
-    eps: Annotated[float, Field(gt=0)] = 1e-5
-
-    def param_count(self, x: Shape) -> int:
-        return batchnorm_params(x[-1]) if self.affine else 0
-
-    def norm_params(self, x: Shape) -> int:
-        return self.param_count(x)
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         where = "at each of the nH·nW positions" if len(x) == 3 else "over the vector"
@@ -95,7 +92,7 @@ class LayerNorm(Layer):
 
 
 @register
-class GroupNorm(Layer):
+class GroupNorm(AffineNorm):
     """Group normalisation (Wu & He 2018, torch.nn.GroupNorm): the channels in `groups` groups, each
     normalised over its channels and positions. params = 2·nC (γ, β) with `affine`; no buffers, no MACs."""
 
@@ -104,8 +101,6 @@ class GroupNorm(Layer):
     shorthand = "groups"
 
     groups: PositiveInt
-    affine: Annotated[bool, Strict()] = True
-    eps: Annotated[float, Field(gt=0)] = 1e-5
 
     def output_shape(self, x: Shape) -> Shape:
         check_groups(self.groups, x[-1])
@@ -113,12 +108,6 @@ class GroupNorm(Layer):
 
     def describe(self) -> str:
         return f"{self.groups} groups"
-
-    def param_count(self, x: Shape) -> int:
-        return batchnorm_params(x[-1]) if self.affine else 0
-
-    def norm_params(self, x: Shape) -> int:
-        return self.param_count(x)
 
     torch_modules = ("GroupNorm",)
 
