@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine_walk import generated
+from engine_walk import generated, median_ms
 from lint_zoo import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,13 +82,9 @@ def peak_megabytes(command: list[str]) -> int:
 
 
 def median_seconds(action: Callable[[], object], runs: int) -> float:
+    """engine_walk's median, after one untimed run (first-use work, e.g. building validators, left out)."""
     action()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_ms(action, runs) / 1000
 
 
 def python(code: str) -> list[str]:
