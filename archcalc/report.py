@@ -13,13 +13,14 @@ if TYPE_CHECKING:
     from archcalc.graph import Graph
 
 CONVENTION = (
-    "MACs = multiply-accumulates of conv/dense weights (no bias, batch norm, activation, pool or add); "
+    "MACs = multiply-accumulates of conv/dense weights and of attention's two matmuls QKᵀ and AV (those also "
+    "apart, as attention MACs; no bias, batch norm, activation, softmax, pool or add); "
     "FLOPs = 2 × MACs; bias adds are counted apart; params are trainable and frozen nn.Parameters "
     "(batch norm running statistics are buffers, not params)"
 )
 CONVENTION_BRIEF = (
-    "MACs = multiply-accumulates of conv/dense weights (no bias, BN, activation, pool or add); "
-    "FLOPs = 2 × MACs"
+    "MACs = multiply-accumulates of conv/dense weights and attention's QKᵀ, AV (no bias, BN, activation, "
+    "pool or add); FLOPs = 2 × MACs"
 )
 BYTES_PER_FP32 = 4
 
@@ -36,6 +37,8 @@ class Costs:
     trainable_params: int = 0
     buffers: int = 0
     macs: int = 0
+    attention_macs: int = 0
+    """The part of `macs` that attention's two matmuls make (QKᵀ and AV: N²·D each), shown apart."""
     bias_adds: int = 0
     activations: int = 0
     norm_params: int = 0

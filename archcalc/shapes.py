@@ -1,4 +1,5 @@
-"""Shapes in the course's notation: a volume is nH×nW×nC, a vector is n.
+"""Shapes in the course's notation: a volume is nH×nW×nC, a vector is n, a sequence of N tokens of width D
+is N×D (a transformer's; torch's (batch, N, D)).
 
 Every extent is a `Dim`. Today a Dim is an exact int; shape rules use only +, −, ·, // and the helpers
 here, so that a later symbolic Dim (an expression in H and W) can flow through the same rules unchanged.
@@ -103,21 +104,44 @@ def numel(shape: Shape) -> int:
     return prod(shape)
 
 
+def is_tokens(shape: Shape) -> bool:
+    """True for a sequence of tokens N×D (the only shape of two extents)."""
+    return len(shape) == 2
+
+
+def describe_shape(shape: Shape) -> str:
+    """What a shape is, in words: `a vector of 400`, `197×768 tokens (N×D)`, `28×28×6`."""
+    if len(shape) == 1:
+        return f"a vector of {format_shape(shape)}"
+    return f"{format_shape(shape)} tokens (N×D)" if is_tokens(shape) else format_shape(shape)
+
+
 def as_volume(shape: Shape) -> tuple[Dim, Dim, Dim]:
-    """The (nH, nW, nC) of a volume, or a ShapeError saying how a vector got here."""
+    """The (nH, nW, nC) of a volume, or a ShapeError saying what got here instead."""
     if len(shape) != 3:
-        raise ShapeError(f"needs an nH×nW×nC volume, but its input is a vector of {format_shape(shape)}")
+        raise ShapeError(f"needs an nH×nW×nC volume, but its input is {describe_shape(shape)}")
     height, width, channels = shape
     return height, width, channels
 
 
-def as_vector(shape: Shape) -> Dim:
-    """The length n of a vector, or a ShapeError telling the user to flatten the volume first."""
+def as_vector(shape: Shape, advice: str = "") -> Dim:
+    """The length n of a vector, or a ShapeError telling the user to flatten the volume (or pool the
+    tokens) first; `advice` adds another way out."""
     if len(shape) != 1:
+        fix = "'- token_pool: class' (or mean)" if is_tokens(shape) else "'- flatten'"
         raise ShapeError(
-            f"needs a vector input, but its input is {format_shape(shape)}; add '- flatten' before it"
+            f"needs a vector input, but its input is {describe_shape(shape)}; add {fix} before it{advice}"
         )
     return shape[0]
+
+
+def as_tokens(shape: Shape) -> tuple[Dim, Dim]:
+    """The (N, D) of a sequence of tokens, or a ShapeError saying how to make tokens."""
+    if not is_tokens(shape):
+        fix = "add '- patch_embed: {width: D, patch: P}' before it" if len(shape) == 3 else "it has no tokens"
+        raise ShapeError(f"needs N×D tokens, but its input is {describe_shape(shape)}; {fix}")
+    count, width = shape
+    return count, width
 
 
 def sliding_window(

@@ -25,8 +25,11 @@ def layer_from(item: str) -> Layer:
 
 
 def row_of(item: str, x: Shape) -> LayerRow:
-    """The engine's row for one layer (simple or composite) given its input shape."""
+    """The engine's row for one layer (simple or composite) given its input shape (N×D tokens, which a spec
+    never starts from, are given to the engine as the input it walks)."""
     dims = ", ".join(str(d) for d in x)
+    if len(x) == 2:
+        return analyze(spec_from(f"name: t\ninput: [1]\nlayers:\n  - {item}\n"), x).rows[0]
     return analyze(spec_from(f"name: t\ninput: [{dims}]\nlayers:\n  - {item}\n")).rows[0]
 
 

@@ -8,7 +8,7 @@ class _Counts:
     """Params, MACs and bias adds of convs and dense layers, added up by hand (torch's conventions)."""
 
     def __init__(self) -> None:
-        self.params = self.macs = self.bias_adds = 0
+        self.params = self.macs = self.bias_adds = self.attention_macs = 0
 
     def conv(self, c_in: int, c_out: int, n: int, *, k: int = 1, groups: int = 1, bn: bool = True) -> None:
         """A k×k conv to an n×n×c_out map: with batch norm (2·c_out, no bias), else with a bias."""
@@ -26,10 +26,19 @@ class _Counts:
         """γ and β per channel."""
         self.params += 2 * channels
 
-    def dense(self, n_in: int, n_out: int) -> None:
+    def dense(self, n_in: int, n_out: int, tokens: int = 1) -> None:
+        """nn.Linear with bias, applied to each of `tokens` vectors (one weight matrix for all)."""
         self.params += n_in * n_out + n_out
-        self.macs += n_in * n_out
-        self.bias_adds += n_out
+        self.macs += tokens * n_in * n_out
+        self.bias_adds += tokens * n_out
+
+    def self_attention(self, tokens: int, width: int) -> None:
+        """nn.MultiheadAttention with biases: in_proj (3·D × D and 3·D), out_proj (D × D and D), each a
+        Linear on every token; per head of d = D/h, QKᵀ takes N·N·d MACs and AV N·N·d again, so
+        h·2·N·N·d = 2·N²·D whatever h is."""
+        self.dense(width, 3 * width, tokens)
+        self.dense(width, width, tokens)
+        self.attention_macs += 2 * tokens * tokens * width
 
 
 def efficientnet_b0() -> tuple:
@@ -109,3 +118,29 @@ def convnext_tiny() -> tuple:
     counts.layer_norm(768)
     counts.dense(768, 1000)
     return (224, 224, 3), (1000,), counts.params, counts.macs, counts.bias_adds
+
+
+def vit_b16_counts(size: int) -> _Counts:
+    """torchvision's vit_b_16 at size×size: conv_proj, 16×16 stride 16 with bias, to (size/16)² tokens of
+    768; a class token (768) and a position embedding for every token (N·768); 12 encoder blocks of a layer
+    norm, 12-head self-attention, a layer norm and an MLP 768 → 3,072 → 768 with biases; a layer norm;
+    the head 768 → 1,000 on the class token. Attention MACs are counted apart and then added."""
+    counts, grid, width = _Counts(), size // 16, 768
+    tokens = grid * grid + 1
+    counts.conv(3, width, grid, k=16, bn=False)
+    counts.params += width + tokens * width
+    for _ in range(12):
+        counts.layer_norm(width)
+        counts.self_attention(tokens, width)
+        counts.layer_norm(width)
+        counts.dense(width, 4 * width, tokens)
+        counts.dense(4 * width, width, tokens)
+    counts.layer_norm(width)
+    counts.dense(width, 1000)
+    counts.macs += counts.attention_macs
+    return counts
+
+
+def vit_b16(size: int = 224) -> tuple:
+    counts = vit_b16_counts(size)
+    return (size, size, 3), (1000,), counts.params, counts.macs, counts.bias_adds

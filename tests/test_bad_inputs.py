@@ -96,10 +96,11 @@ def test_one_broken_file_never_hides_the_others_findings(monkeypatch):
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "06-lint-folder-one-bad/unknown-kind.yaml:5:5: AC010 unknown layer kind 'maxpool' — did you mean 'pool'? "
-        "(known kinds and blocks: act, activation, adaptive_pool, add, batchnorm, bn, branches, channel_shuffle, "
-        "concat, conv, conv2d, conv_transpose, conv_transpose2d, crop, deconv, dense, drop_path, dropout, fc, "
-        "flatten, global_pool, group_norm, groupnorm, identity, layer_norm, layer_scale, layernorm, linear, lrn, "
-        "mul, pad, pool, residual, seq, sequential, stochastic_depth, upsample, zero_pad)",
+        "(known kinds and blocks: act, activation, adaptive_pool, add, attention, batchnorm, bn, branches, "
+        "channel_shuffle, class_token, concat, conv, conv2d, conv_transpose, conv_transpose2d, crop, deconv, dense, "
+        "drop_path, dropout, fc, flatten, global_pool, group_norm, groupnorm, identity, layer_norm, layer_scale, "
+        "layernorm, linear, lrn, mul, pad, patch_embed, pool, pos_embed, residual, self_attention, seq, sequential, "
+        "stochastic_depth, token_pool, upsample, zero_pad)",
         "06-lint-folder-one-bad/zz-control-char.yaml:1:12: AC002 the control character U+0007 is not allowed in "
         'YAML; delete it, or write it as "\\x07" inside a double-quoted string',
         "4 files checked: 2 errors",

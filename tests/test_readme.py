@@ -39,6 +39,16 @@ def test_the_yolov3_table_and_diagram_in_the_readme_are_what_archcalc_prints():
     assert f"```mermaid\n{diagram}```" in README
 
 
+def test_the_vit_table_in_the_readme_is_what_archcalc_prints_in_a_120_column_terminal():
+    from typer.testing import CliRunner
+
+    from archcalc.cli import app
+
+    result = CliRunner().invoke(app, ["table", "vit-b16", "--depth", "2"], env={"COLUMNS": "120"})
+    table = "\n".join(line.rstrip() for line in result.stdout.splitlines())
+    assert f"```\n{table}\n```" in README
+
+
 def test_the_python_section_of_the_readme_runs_as_a_doctest(monkeypatch):
     import doctest
 

@@ -10,7 +10,14 @@ import pytest
 
 from archcalc.engine import analyze
 from archcalc.spec.model import load_spec
-from tests.modern_nets import convnext_tiny, efficientnet_b0, make_divisible, mobilenet_v3_large
+from tests.modern_nets import (
+    convnext_tiny,
+    efficientnet_b0,
+    make_divisible,
+    mobilenet_v3_large,
+    vit_b16,
+    vit_b16_counts,
+)
 from tests.paths import SPECS
 
 
@@ -149,6 +156,7 @@ REFERENCE = {
     "efficientnet-b0": efficientnet_b0(),
     "mobilenet-v3-large": mobilenet_v3_large(),
     "convnext-tiny": convnext_tiny(),
+    "vit-b16": vit_b16(),
 }
 
 
@@ -158,6 +166,27 @@ def test_efficientnet_mobilenet_and_convnext_derivations_give_torchvisions_figur
     assert mobilenet_v3_large()[2:4] == (5_483_032, 216_589_760)
     assert convnext_tiny()[2:4] == (28_589_128, 4_455_531_264)
     assert [make_divisible(e // 4) for e in (72, 120, 480, 672, 960)] == [24, 32, 120, 168, 240]
+
+
+def test_the_vit_derivation_gives_torchvisions_figures_at_224_and_384():
+    # issue #14's figures (torchvision 0.29 vit_b_16, weights=None, batch 1)
+    at_224, at_384 = vit_b16_counts(224), vit_b16_counts(384)
+    assert (at_224.params, at_224.macs, at_224.attention_macs) == (86_567_656, 17_563_828_224, 715_327_488)
+    assert (at_384.params, at_384.macs, at_384.attention_macs) == (86_859_496, 55_484_350_464, 6_136_547_328)
+    patch_conv = 14 * 14 * 768 * 16 * 16 * 3
+    assert patch_conv == 115_605_504
+    assert at_224.macs - at_224.attention_macs - patch_conv == 16_732_895_232  # the linear layers
+
+
+def test_vit_b16_reports_attention_macs_apart_and_grows_its_position_embedding_with_the_input():
+    spec = load_spec(SPECS / "vit-b16.yaml")
+    for size in (224, 384):
+        report, expected = analyze(spec, (size, size, 3)), vit_b16_counts(size)
+        assert (report.totals.params, report.totals.macs) == (expected.params, expected.macs)
+        assert report.totals.attention_macs == expected.attention_macs
+    rows = {row.name: row for row in analyze(spec, (384, 384, 3)).rows}
+    assert rows["pos_embedding"].output == (577, 768) and rows["pos_embedding"].params == 577 * 768
+    assert rows["conv_proj"].macs == 24 * 24 * 768 * 16 * 16 * 3
 
 
 def test_unet_figures_are_the_published_ones():

@@ -206,6 +206,7 @@ def analyze(
     spec = load(source, set=set)
     shape = sized(spec, set, input)
     report = walk(spec, shape)
+    chosen.check_applies(report.totals, count)
     baseline = None
     if shape is not None and tuple(shape) != tuple(spec.input):
         try:

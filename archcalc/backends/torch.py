@@ -14,6 +14,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from archcalc.backends import transformer
 from archcalc.backends.flow import Flow, FlowModel, Source, Steps, Taps, positions
 from archcalc.engine import analyze
 from archcalc.graph import Node
@@ -113,7 +114,7 @@ class ZeroPad(nn.Module):
         if x.dim() == 4:
             x = x[:, :, :: self.stride[0], :: self.stride[1]]
             return nn.functional.pad(x, (0, 0, 0, 0, 0, self.size - x.shape[1]))
-        return nn.functional.pad(x, (0, self.size - x.shape[1]))
+        return nn.functional.pad(x, (0, self.size - x.shape[-1]))  # a vector's entries, tokens' width
 
 
 class Crop(nn.Module):
@@ -168,6 +169,7 @@ class Kit:
     each part its shapes."""
 
     nn: Any = nn
+    transformer: Any = transformer
 
     def __init__(self, node: Node, taps: Taps) -> None:
         self.node, self.taps = node, taps
@@ -191,13 +193,13 @@ class Kit:
         local = positions(owner, owner.lists[""])
         return [tuple(local.get(source, source.name) for source in node.inputs) for node in owner.lists[""]]
 
-    def activation(self, act: Act, inplace: bool = False) -> Any:
-        return act.module(nn, inplace)
+    def activation(self, act: Act, inplace: bool = False, tokens: bool = False) -> Any:
+        return act.module(nn, inplace, tokens)
 
-    def fused(self, core: Any, bn: Any | None, act: Act | None) -> Any:
+    def fused(self, core: Any, bn: Any | None, act: Act | None, tokens: bool = False) -> Any:
         if bn is None and act is None:
             return core
-        return Fused(core, bn, act and self.activation(act, inplace=True))
+        return Fused(core, bn, act and self.activation(act, inplace=True, tokens=tokens))
 
     def sequence(self, parts: list[tuple[str, Any]], scope: str = "") -> Any:
         """nn.Sequential for a chain; a Flow where a layer reads an earlier one by name (`from:`)."""

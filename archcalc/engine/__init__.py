@@ -100,6 +100,7 @@ def measure(
         trainable_params=params if layer.trainable else 0,
         buffers=layer.buffer_count(x),
         macs=layer.macs(x, y),
+        attention_macs=layer.attention_macs(x, y),
         bias_adds=layer.bias_adds(x, y),
         activations=numel(y),
         norm_params=norm_params,

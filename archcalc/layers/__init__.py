@@ -2,6 +2,7 @@
 
 from archcalc.layers import (
     activation,
+    attention,
     borders,
     branches,
     composite,
@@ -12,12 +13,14 @@ from archcalc.layers import (
     norm,
     pool,
     residual,
+    tokens,
     transpose,
     upsample,
 )
 from archcalc.layers.base import LAYER_KINDS, TORCH_MODULES, Layer, register
 
 __all__ = [
-    "LAYER_KINDS", "TORCH_MODULES", "Layer", "activation", "borders", "branches", "composite", "conv",
-    "dense", "merge", "misc", "norm", "pool", "register", "residual", "transpose", "upsample",
+    "LAYER_KINDS", "TORCH_MODULES", "Layer", "activation", "attention", "borders", "branches", "composite",
+    "conv", "dense", "merge", "misc", "norm", "pool", "register", "residual", "tokens", "transpose",
+    "upsample",
 ]  # fmt: skip

@@ -8,7 +8,7 @@ from pydantic import model_validator
 
 from archcalc.layers.base import Layer, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape
+from archcalc.shapes import Shape, is_tokens
 
 ActivationName = Literal[
     "relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
@@ -52,20 +52,21 @@ class Act(Layer):
         """The activation, where its settings are ones archcalc builds (softmax over the channels or a
         vector's entries; leaky_relu's slope; torch's defaults for the others)."""
         fn = NAMES[type(module).__name__]
-        if fn in ("softmax", "log_softmax") and module.dim not in (1, -1 if len(x) == 1 else 1):
+        if fn in ("softmax", "log_softmax") and module.dim not in _axes_of_channels(x):
             return None
         slope = module.negative_slope if fn == "leaky_relu" else 0.01
         return {"fn": fn} | ({"slope": slope} if slope != 0.01 else {})  # torch's default slope: 0.01
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
-        return self.module(kit.nn)
+        return self.module(kit.nn, tokens=is_tokens(x))
 
-    def module(self, nn: Any, inplace: bool = False) -> Module:
+    def module(self, nn: Any, inplace: bool = False, tokens: bool = False) -> Module:
         """The torch module from `nn` (torch.nn); `inplace` where the input is a fresh tensor nothing else
-        reads. Softmaxes work over the channels (dim 1 in NCHW); leaky_relu's slope defaults to 0.01."""
+        reads. Softmaxes work over the channels (dim 1 in NCHW; of `tokens`, the last axis); leaky_relu's
+        slope defaults to 0.01."""
         module = getattr(nn, TORCH_CLASSES[self.fn])
         if self.fn in ("softmax", "log_softmax"):
-            return module(dim=1)
+            return module(dim=-1 if tokens else 1)
         settings: dict[str, Any] = {"inplace": True} if inplace and self.fn in INPLACE else {}
         if self.fn == "leaky_relu":
             settings["negative_slope"] = 0.01 if self.slope is None else self.slope
@@ -73,3 +74,9 @@ class Act(Layer):
 
     def describe(self) -> str:
         return self.fn if self.slope is None else f"{self.fn}({self.slope:g})"
+
+
+def _axes_of_channels(x: Shape) -> tuple[int, ...]:
+    """The `dim` values that name the channels of torch's tensor for input `x`: the last axis of a vector
+    (1 or -1) or of tokens (2 or -1), axis 1 of NCHW."""
+    return {1: (1, -1), 2: (2, -1)}.get(len(x), (1,))

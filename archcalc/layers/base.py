@@ -97,7 +97,8 @@ class Layer(BaseModel):
 
     Subclasses set `kind`, declare their settings as fields, and override the rules that apply to them.
     Conventions: params are torch's nn.Parameters; buffers (BatchNorm's running statistics) are not params;
-    MACs are the multiply-accumulates of conv/dense weights only; bias adds are counted apart from MACs.
+    MACs are the multiply-accumulates of conv/dense weights and of attention's two matmuls; bias adds are
+    counted apart from MACs.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
@@ -195,6 +196,10 @@ class Layer(BaseModel):
         return 0
 
     def macs(self, x: Shape, y: Shape) -> int:
+        return 0
+
+    def attention_macs(self, x: Shape, y: Shape) -> int:
+        """The part of `macs` that attention's QKᵀ and AV make (reported apart as well)."""
         return 0
 
     def bias_adds(self, x: Shape, y: Shape) -> int:

@@ -11,6 +11,7 @@ from archcalc.layers.activation import Act
 from archcalc.layers.base import LAYERS_SCHEMA, Layer, register
 from archcalc.layers.composite import Composite, PartParser, Value, Walk
 from archcalc.layers.kit import Module, TorchKit
+from archcalc.layers.merge import refuse_tokens
 from archcalc.shapes import Shape, format_shape
 
 
@@ -79,6 +80,7 @@ class Branches(Composite):
     @staticmethod
     def _concat(outputs: dict[str, Shape]) -> Shape:
         (first, reference), *others = outputs.items()
+        refuse_tokens(list(outputs.values()))
         for name, shape in others:
             if len(shape) != len(reference) or shape[:-1] != reference[:-1]:
                 raise ShapeError(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Strict
+
+from archcalc.errors import ShapeError
 from archcalc.layers.base import WHOLE, Layer, PositiveInt, Window, register
 from archcalc.layers.fused import Fused
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape, as_vector, factor, numel
+from archcalc.shapes import Dim, Shape, as_vector, factor, is_tokens, numel
 
 
 @register
@@ -38,9 +41,11 @@ class Flatten(Layer):
 
 @register
 class Dense(Fused):
-    """A fully connected layer of n' units on a vector of n, as torch.nn.Linear.
+    """A fully connected layer of n' units, as torch.nn.Linear: on a vector of n, on each of N tokens of width
+    n (N×n → N×n'), or with `per_position: true` at each of a volume's nH·nW positions (nn.Linear on the
+    channels, channels last: ConvNeXt's MLP; the same counts as a 1×1 conv).
 
-    params = (n + 1 if bias)·n'   (plus 2·n' for a fused batch norm);   MACs = n·n'.
+    params = (n + 1 if bias)·n'   (plus 2·n' for a fused batch norm, vectors only);   MACs = positions·n·n'.
     """
 
     kind = "dense"
@@ -48,46 +53,65 @@ class Dense(Fused):
     shorthand = "units"
 
     units: PositiveInt
+    per_position: Annotated[bool, Strict()] = False
 
     @property
     def width(self) -> int:
         return self.units
 
+    def inputs_per_position(self, x: Shape) -> Dim:
+        """n, the values each position (the one of a vector, a token, a volume's position) reads."""
+        if (self.per_position and len(x) == 3) or is_tokens(x):
+            if self.bn:
+                raise ShapeError("a fused batch norm needs a vector input: put a '- layernorm' after it")
+            return x[-1]
+        return as_vector(x, ADVICE if len(x) == 3 else "")
+
     def output_shape(self, x: Shape) -> Shape:
-        as_vector(x)
-        return (self.units,)
+        self.inputs_per_position(x)
+        return (*x[:-1], self.units)
 
     def window(self, x: Shape) -> Window:
-        return WHOLE
+        return WHOLE if len(x) == 1 else None  # each token, each position on its own
 
     def param_count(self, x: Shape) -> int:
-        return as_vector(x) * self.units + self.fused_params()
+        return self.inputs_per_position(x) * self.units + self.fused_params()
 
     def macs(self, x: Shape, y: Shape) -> int:
-        return as_vector(x) * self.units
+        return numel(y) * x[-1]
 
-    torch_modules = ("Linear",)
+    torch_modules = ("Linear", "PerPosition")
 
     @classmethod
     def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
-        """A Linear on a vector (on a volume's last axis, torch would apply it at every position)."""
-        if len(x) != 1:
+        """A Linear on a vector or tokens, or archcalc's PerPosition (a Linear on a volume's channels); a
+        bare Linear on an NCHW volume would work on its rows: not this kind."""
+        per_position = type(module).__name__ == "PerPosition"
+        linear = module.linear if per_position else module
+        if (len(x) == 3) != per_position:
             return None
-        return cls.written(units=module.out_features, bias=cls.torch_bias(module))
+        return cls.written(units=linear.out_features, bias=cls.torch_bias(linear), per_position=per_position)
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
-        nn = kit.nn
-        linear = nn.Linear(x[0], self.units, bias=self.has_bias)
-        return self.fused_module(linear, kit, norm="BatchNorm1d")
+        linear = kit.nn.Linear(x[-1], self.units, bias=self.has_bias)
+        if len(x) == 3:
+            linear = kit.transformer.PerPosition(linear)
+        return self.fused_module(linear, kit, norm="BatchNorm1d", tokens=is_tokens(x))
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         bias = " + 1" if self.has_bias else ""
         bn = self.batchnorm_term()
+        positions = "" if len(x) == 1 else f"{'·'.join(map(factor, x[:-1]))}·"
+        where = {1: "", 2: " at each of the N tokens", 3: " at each of the nH·nW positions"}[len(x)]
         return [
-            f"n' = units = {self.units}",
-            f"params = ({x[0]}{bias})·{self.units}{bn} = {self.param_count(x):,}",
-            f"MACs = {factor(x[0])}·{self.units} = {self.macs(x, y):,}",
+            f"n' = units = {self.units}{where}",
+            f"params = ({x[-1]}{bias})·{self.units}{bn} = {self.param_count(x):,}",
+            f"MACs = {positions}{factor(x[-1])}·{self.units} = {self.macs(x, y):,}",
         ]
 
     def describe(self) -> str:
-        return self.fused_suffix().removeprefix(", ")
+        fused = self.fused_suffix().removeprefix(", ")
+        return ", ".join(["per position"] * self.per_position + [fused] * bool(fused))
+
+
+ADVICE = " (or set 'per_position: true': the same matrix at each position)"

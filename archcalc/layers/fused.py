@@ -60,9 +60,12 @@ class Fused(Layer):
         """One add per output element when there is a bias."""
         return numel(y) if self.has_bias else 0
 
-    def fused_module(self, core: Module, kit: TorchKit, norm: str = "BatchNorm2d") -> Module:
-        """`core` built in torch, then its fused batch norm (`norm` of torch.nn) and activation."""
-        return kit.fused(core, getattr(kit.nn, norm)(self.width) if self.bn else None, self.act)
+    def fused_module(
+        self, core: Module, kit: TorchKit, norm: str = "BatchNorm2d", tokens: bool = False
+    ) -> Module:
+        """`core` built in torch, then its fused batch norm (`norm` of torch.nn) and activation (a softmax
+        over the last axis of `tokens`)."""
+        return kit.fused(core, getattr(kit.nn, norm)(self.width) if self.bn else None, self.act, tokens)
 
     def batchnorm_term(self) -> str:
         """The fused batch norm's part of the params formula (`explain`), if any."""

@@ -23,13 +23,17 @@ Module = Any
 class TorchKit(Protocol):
     nn: Any
     """torch.nn itself."""
+    transformer: Any
+    """archcalc.backends.transformer: the modules for tokens (patch embedding, class token, position
+    embedding, attention, token pooling) and for a Linear at every position."""
 
     def parts(self, layers: Sequence[Layer], scope: str = "") -> list[tuple[str, Module]]:
         """Build `layers` (the parts of the layer being built), named as in the table."""
         ...
 
-    def fused(self, core: Module, bn: Module | None, act: Act | None) -> Module:
-        """`core`, or core → batch norm → activation as one module with children core, bn, act."""
+    def fused(self, core: Module, bn: Module | None, act: Act | None, tokens: bool = False) -> Module:
+        """`core`, or core → batch norm → activation as one module with children core, bn, act (`tokens`:
+        core makes tokens, whose softmax is over the last axis)."""
         ...
 
     def sequence(self, parts: list[tuple[str, Module]], scope: str = "") -> Module:

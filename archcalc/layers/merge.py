@@ -7,7 +7,7 @@ from typing import ClassVar
 from archcalc.errors import ShapeError
 from archcalc.layers.base import Layer, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape, format_shape
+from archcalc.shapes import Shape, describe_shape, format_shape, is_tokens
 
 
 class Merge(Layer):
@@ -44,6 +44,7 @@ class Concat(Merge):
 
     def merged_shape(self, shapes: list[Shape]) -> Shape:
         first, *others = shapes
+        refuse_tokens(shapes)
         for index, shape in enumerate(others, start=2):
             if len(shape) != len(first) or any(map(_differ, shape[:-1], first[:-1])):
                 raise ShapeError(_unequal(first, shape, index), "AC104")
@@ -100,3 +101,12 @@ def _unequal(first: Shape, shape: Shape, index: int) -> str:
         fix = "upsample the smaller by 2"
     return (f"concat needs equal nH×nW: input {index} is {h2}×{w2} but input 1 is {h1}×{w1} "
             f"(off by {h2 - h1}×{w2 - w1}); {fix} first")  # fmt: skip
+
+
+def refuse_tokens(shapes: list[Shape]) -> None:
+    """Concat stacks channels (torch.cat on dim 1 of NCHW or of a vector); on batch × N × D that axis is
+    the tokens' N, not their width: refused rather than counted one way and built another."""
+    tokens = next((shape for shape in shapes if is_tokens(shape)), None)
+    if tokens is not None:
+        raise ShapeError(f"concat stacks the channels of volumes or vectors, not {describe_shape(tokens)}",
+                         "AC104")  # fmt: skip

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 from pydantic import Field, Strict
 
+from archcalc.errors import ShapeError
 from archcalc.layers.base import Layer, PositiveInt, check_groups, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape, as_volume
+from archcalc.shapes import Shape, as_volume, describe_shape
 
 
 @register
@@ -27,6 +28,12 @@ class Dropout(Layer):
     @classmethod
     def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
         return cls.written(p=module.p, channels=type(module).__name__ == "Dropout2d")
+
+    def output_shape(self, x: Shape) -> Shape:
+        if self.channels and len(x) != 3:
+            raise ShapeError(f"'channels: true' drops whole channels of a volume; {describe_shape(x)} has no "
+                             "planes to drop: remove it")  # fmt: skip
+        return x
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.Dropout2d(self.p) if self.channels else kit.nn.Dropout(self.p)

@@ -6,14 +6,24 @@ from typing import Annotated, Any
 
 from pydantic import Field, Strict
 
+from archcalc.errors import ShapeError
 from archcalc.layers.base import Layer, PositiveInt, check_groups, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape, as_volume
+from archcalc.shapes import Shape, as_volume, describe_shape, is_tokens
 
 
 def batchnorm_params(channels: int) -> int:
     """γ and β per channel: 2·nC parameters (the running mean and variance are buffers, not parameters)."""
     return 2 * channels
+
+
+def over_channels(x: Shape, what: str, torch_class: str) -> Shape:
+    """`x`, normalised over its channels: a volume or a vector. Of N×D tokens, torch's norms over axis 1
+    would take each token's position for a channel: refused, pointing to layer norm."""
+    if is_tokens(x):
+        raise ShapeError(f"{what} of {describe_shape(x)} would take each token position for a channel "
+                         f"(torch's {torch_class}); use '- layernorm'")  # fmt: skip
+    return x
 
 
 class AffineNorm(Layer):
@@ -38,6 +48,9 @@ class BatchNorm(AffineNorm):
     aliases = ("bn",)
 
     momentum: Annotated[float, Field(ge=0, le=1)] = 0.1
+
+    def output_shape(self, x: Shape) -> Shape:
+        return over_channels(x, "batch norm", "BatchNorm1d")
 
     def buffer_count(self, x: Shape) -> int:
         return 2 * x[-1]
@@ -72,7 +85,9 @@ class LayerNorm(AffineNorm):
     aliases = ("layer_norm",)
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
-        where = "at each of the nH·nW positions" if len(x) == 3 else "over the vector"
+        where = {1: "over the vector", 2: "at each of the N tokens"}.get(
+            len(x), "at each of the nH·nW positions"
+        )
         params = f"params = 2·{x[-1]} (γ, β) = {self.param_count(x):,}" if self.affine else "no parameters"
         return [f"shape unchanged; the {x[-1]} channels normalised {where}; {params}; MACs = 0"]
 
@@ -80,9 +95,9 @@ class LayerNorm(AffineNorm):
 
     @classmethod
     def from_torch(cls, module: Any, x: Shape) -> dict[str, Any] | None:
-        """Over the channels only: torch.nn.LayerNorm of a vector, LayerNorm2d of a volume (an nn.LayerNorm
-        on an NCHW volume would normalise its rows: not this kind)."""
-        over_channels = len(x) == 1 or type(module).__name__ == "LayerNorm2d"
+        """Over the channels only: torch.nn.LayerNorm of a vector or tokens, LayerNorm2d of a volume (an
+        nn.LayerNorm on an NCHW volume would normalise its rows: not this kind)."""
+        over_channels = len(x) < 3 or type(module).__name__ == "LayerNorm2d"
         if not over_channels or tuple(module.normalized_shape) != (x[-1],):
             return None
         return cls.written(eps=module.eps, affine=module.elementwise_affine)
@@ -104,7 +119,7 @@ class GroupNorm(AffineNorm):
 
     def output_shape(self, x: Shape) -> Shape:
         check_groups(self.groups, x[-1])
-        return x
+        return over_channels(x, "group norm", "GroupNorm")
 
     def describe(self) -> str:
         return f"{self.groups} groups"

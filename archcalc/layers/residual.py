@@ -13,7 +13,7 @@ from archcalc.layers.composite import Composite, PartParser, Value, Walk, parse_
 from archcalc.layers.conv import Conv
 from archcalc.layers.dense import Dense
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Pair, Shape, format_axes, format_shape
+from archcalc.shapes import Pair, Shape, describe_shape, format_axes, format_shape
 
 
 @register
@@ -31,10 +31,10 @@ class ZeroPad(Layer):
     def output_shape(self, x: Shape) -> Shape:
         if x[-1] > self.size:
             raise ShapeError(f"cannot zero-pad {x[-1]} channels down to {self.size}")
-        if len(x) == 1:
+        if len(x) < 3:
             if self.stride != (1, 1):
-                raise ShapeError("a vector has no positions to subsample: remove 'stride'")
-            return (self.size,)
+                raise ShapeError(f"{describe_shape(x)} has no positions to subsample: remove 'stride'")
+            return (*x[:-1], self.size)
         height, width, _ = x
         return (height - 1) // self.stride[0] + 1, (width - 1) // self.stride[1] + 1, self.size
 
@@ -150,15 +150,15 @@ class Residual(Composite):
 
     def _projection(self, x: Shape, z: Shape) -> Layer:
         """Ws learned: a 1×1 conv with the stride that maps x onto z, or a dense matrix for vectors."""
-        if len(x) == 1 and len(z) == 1:
-            layer: Layer = Dense(name="shortcut", units=z[0], bias=False, bn=self.projection_bn)
+        if len(x) < 3 and len(z) == len(x):  # a vector, or tokens: the same matrix for each token
+            layer: Layer = Dense(name="shortcut", units=z[-1], bias=False, bn=self.projection_bn)
         else:
             layer = Conv(name="shortcut", filters=z[-1], kernel=1, stride=shortcut_stride(x, z), bias=False,
                          bn=self.projection_bn)  # fmt: skip
         return layer.located(self.source_path, self.via).made_implicitly()
 
     def _zero_pad(self, x: Shape, z: Shape) -> Layer:
-        stride = (1, 1) if len(x) == 1 else shortcut_stride(x, z)
+        stride = (1, 1) if len(x) < 3 else shortcut_stride(x, z)
         shortcut = ZeroPad(name="shortcut", size=z[-1], stride=stride)
         return shortcut.located(self.source_path, self.via).made_implicitly()
 
@@ -172,7 +172,7 @@ class Residual(Composite):
                 " + batch norm" if self.projection_bn else ""
             )
         else:
-            what = f"{z[0]}×{x[0]} matrix" + (" + batch norm" if self.projection_bn else "")
+            what = f"{z[-1]}×{x[-1]} matrix" + (" + batch norm" if self.projection_bn else "")
         fixes.append(f"'projection' ({what}, {params:,} params)")
         if z[-1] >= x[-1]:
             fixes.append("'zero_pad' (0 params)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from archcalc.render.jsontext import indented_json
-from archcalc.render.table import csv_text, markdown_table, rich_table
+from archcalc.render.tables import csv_text, markdown_table, rich_table
 from archcalc.report import CONVENTION_BRIEF, Report
 from archcalc.shapes import format_shape
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from archcalc.analyses.diff import Stage, StageDiff
 from archcalc.errors import escape
 from archcalc.render.latex import latex_table
-from archcalc.render.table import whole_words_table
+from archcalc.render.tables import whole_words_table
 from archcalc.report import CONVENTION_BRIEF, Report
 from archcalc.shapes import format_shape
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from archcalc.analyses.memory import Memory
-from archcalc.render.table import csv_text
+from archcalc.render.tables import csv_text
 
 
 def _mib(count: int) -> str:

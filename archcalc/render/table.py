@@ -5,8 +5,6 @@ Rendering never computes: every figure comes from the Report. Only the rich rend
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,12 +13,12 @@ from archcalc.allocation import building
 from archcalc.analyses.presets import PRESETS, Preset
 from archcalc.errors import escape
 from archcalc.render.jsontext import indented_json
+from archcalc.render.tables import ATTENTION_COLUMN, NUMERIC_COLUMNS, csv_text, markdown_table, rich_table
 from archcalc.report import CONVENTION, CONVENTION_BRIEF, ROW_FIELDS, LayerRow, Report
 from archcalc.shapes import format_shape
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-    from rich.table import Table
     from rich.text import Text
 
 T = TypeVar("T")
@@ -29,8 +27,22 @@ Extras = Sequence[tuple[str, Mapping[str, str]]]
 """Optional columns after the output shape: (header, text by row name), e.g. the receptive field."""
 
 
-def _columns(preset: Preset, extras: Extras) -> tuple[str, ...]:
-    return (*COLUMNS[:3], *(header for header, _ in extras), "params", preset.label)
+def _columns(report: Report, preset: Preset, extras: Extras) -> tuple[str, ...]:
+    """The table's headers: its attention MACs column only where the network has attention."""
+    attention = (ATTENTION_COLUMN,) * has_attention(report)
+    return (*COLUMNS[:3], *(header for header, _ in extras), "params", preset.label, *attention)
+
+
+def has_attention(report: Report) -> bool:
+    return report.totals.attention_macs != 0
+
+
+def _footers(report: Report, preset: Preset, extras: Extras) -> list[str]:
+    """The totals row under the table's columns."""
+    totals = report.totals
+    attention = [f"{totals.attention_macs:,}"] * has_attention(report)
+    return ["total", "", format_shape(report.output), *([""] * len(extras)), f"{totals.params:,}",
+            f"{preset.count(totals):,}", *attention]  # fmt: skip
 
 
 Cell = tuple[str, str | None]
@@ -38,8 +50,6 @@ Cell = tuple[str, str | None]
 
 COLUMNS = ("layer", "kind", "output nH×nW×nC", "params", "MACs")
 OUTPUT_COLUMN = COLUMNS.index("output nH×nW×nC")
-NUMERIC_COLUMNS = ("params", *(preset.label for preset in PRESETS.values()))
-UNBROKEN_COLUMNS = ("layer", "spec", "input", "output", "output nH×nW×nC", "RF", "stride", *NUMERIC_COLUMNS)
 
 
 # ---- one spec ----------------------------------------------------------------------------------------------
@@ -98,7 +108,7 @@ def to_markdown(
         for cells in layer_cells(report, baseline, preset=preset, extras=extras)
     ]
     lines = [f"### {report.name}", "", f"input {format_shape(report.input)}", ""]
-    lines += markdown_table(_columns(preset, extras), rows)
+    lines += markdown_table(_columns(report, preset, extras), rows)
     lines += ["", *(f"- {label}: {value}" for label, value in summary_lines(report, baseline, preset))]
     return "\n".join([*lines, "", f"_{CONVENTION}._", ""])
 
@@ -111,10 +121,9 @@ def to_latex(
 
     cells = layer_cells(report, baseline, preset=preset, extras=extras)
     rows = [[_was(cell) for cell in row] for row in cells]
-    total = ["total", "", format_shape(report.output), *([""] * len(extras)), f"{report.totals.params:,}",
-             f"{preset.count(report.totals):,}"]  # fmt: skip
     caption = f"{report.name}, input {format_shape(report.input)}. {CONVENTION_BRIEF}."
-    return latex_table(_columns(preset, extras), rows, [total], caption, NUMERIC_COLUMNS)
+    total = _footers(report, preset, extras)
+    return latex_table(_columns(report, preset, extras), rows, [total], caption, NUMERIC_COLUMNS)
 
 
 def to_rich(
@@ -125,15 +134,7 @@ def to_rich(
     from rich.table import Table
 
     totals = report.totals
-    blanks = ("",) * len(extras)
-    footers = (
-        "total",
-        "",
-        format_shape(report.output),
-        *blanks,
-        f"{totals.params:,}",
-        f"{preset.count(totals):,}",
-    )
+    footers = _footers(report, preset, extras)
     symbolic = not isinstance(totals.macs, int)  # formulas wrap; numbers never do
     title = f"{report.name} — input {format_shape(report.input)}"
     rows = layer_cells(report, baseline, tree=True, preset=preset, extras=extras)
@@ -141,8 +142,8 @@ def to_rich(
     for label, value in summary_lines(report, baseline, preset):
         summary.add_row(label, value)
     if len(rows) > BOXED_ROWS:
-        return Group(_plain_table(title, _columns(preset, extras), rows, footers), summary)
-    table = rich_table(title, _columns(preset, extras), footers, wrap=symbolic)
+        return Group(_plain_table(title, _columns(report, preset, extras), rows, footers), summary)
+    table = rich_table(title, _columns(report, preset, extras), footers, wrap=symbolic)
     for cells in rows:
         table.add_row(*(_styled(cell, show_was=index == OUTPUT_COLUMN) for index, cell in enumerate(cells)))
     return Group(table, summary)
@@ -190,14 +191,16 @@ def layer_cells(
     With `tree`, a name is its last part indented by its depth (`layer3.2.conv1` → `    conv1`).
     """
     before = {row.name: row for row in baseline.rows} if baseline else {}
+    figures: list[Callable[[LayerRow], str]] = [lambda r: f"{r.params:,}", lambda r: f"{preset.count(r):,}"]
+    if has_attention(report):
+        figures.append(lambda r: f"{r.attention_macs:,}")
     return [
         [
             (escape(_tree_name(row) if tree else row.name), None),
             (escape(f"{row.kind} {row.summary}".rstrip()), None),
             _versus(lambda r: format_shape(r.output), row, before.get(row.name)),
             *((values.get(row.name, ""), None) for _, values in extras),
-            _versus(lambda r: f"{r.params:,}", row, before.get(row.name)),
-            _versus(lambda r: f"{preset.count(r):,}", row, before.get(row.name)),
+            *(_versus(figure, row, before.get(row.name)) for figure in figures),
         ]
         for row in report.rows
     ]
@@ -212,6 +215,7 @@ def summary_lines(
 ) -> list[tuple[str, str]]:
     """The totals as (label, value) pairs, each value saying how it is counted."""
     t, old = report.totals, (baseline.totals if baseline else None)
+    attention = has_attention(report)
 
     def total(name: str) -> str:
         return _was(_versus(lambda totals: f"{getattr(totals, name):,}", t, old))
@@ -223,12 +227,19 @@ def summary_lines(
             "params",
             f"{total('params')} (trainable {t.trainable_params:,}, non-trainable {t.non_trainable_params:,})",
         ),
-        ("MACs", f"{total('macs')} multiply-accumulates of conv/dense weights"),
+        (
+            "MACs",
+            f"{total('macs')} multiply-accumulates of conv/dense weights"
+            + " and attention" * bool(attention),
+        ),
         ("FLOPs", f"{total('flops')} (= 2 × MACs)"),
         ("bias adds", f"{t.bias_adds:,}"),
         ("activations", f"{t.activations:,} output elements, all layers, batch 1"),
         ("param memory", f"{t.param_bytes_fp32:,} bytes fp32" + _mib(t.param_bytes_fp32)),
     ]
+    if attention:
+        apart = f"{total('attention_macs')} of them in attention's QKᵀ and AV (2·N²·D per attention layer)"
+        lines.insert(4, ("attention MACs", apart))
     if report.outputs:
         named = ", ".join(f"{escape(name)} {format_shape(shape)}" for name, shape in report.outputs)
         lines[1] = ("outputs", named)
@@ -270,60 +281,3 @@ def _styled(cell: Cell, show_was: bool) -> Text:
     if show_was:
         text.append(f"\n(was {old})", style="dim")
     return text
-
-
-# ---- shared table builders ---------------------------------------------------------------------------------
-
-
-def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows([header, *rows])
-    return buffer.getvalue()
-
-
-def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    align = "|".join("---:" if column in NUMERIC_COLUMNS else "---" for column in columns)
-    return [f"| {' | '.join(columns)} |", f"|{align}|", *(f"| {' | '.join(row)} |" for row in rows)]
-
-
-def rich_table(
-    title: str, columns: Sequence[str], footers: Sequence[str] | None = None, wrap: bool = False
-) -> Table:
-    """A table captioned with the counting convention; numbers right-aligned; figures, names and shapes
-    never wrapped, and nothing ever cut short with an ellipsis (a too-long cell folds instead)."""
-    from rich.text import Text
-
-    from archcalc.render.boxed import QuickTable
-
-    table = QuickTable(
-        title=Text(escape(title)),
-        caption=CONVENTION_BRIEF,
-        caption_justify="left",
-        show_footer=footers is not None,
-    )
-    for column, footer in zip(columns, footers or [""] * len(columns), strict=True):
-        numeric = column in NUMERIC_COLUMNS
-        table.add_column(column, footer=footer, justify="right" if numeric else "left", overflow="fold",
-                         no_wrap=column in UNBROKEN_COLUMNS and not wrap, min_width=4)  # fmt: skip
-    return table
-
-
-def whole_words_table(
-    table: Table,
-    columns: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    footers: Sequence[str] | None = None,
-    left: Sequence[str] = (),
-) -> Table:
-    """`table` with `columns` (right-aligned unless in `left`) and `rows`, each column at least as wide as its
-    longest word: a narrow terminal wraps text at spaces, never through a number (rich would otherwise
-    squeeze the widest columns, figures first)."""
-    for index, column in enumerate(columns):
-        cells = [row[index] for row in rows] + ([footers[index]] if footers else [])
-        words = [word for cell in [column, *cells] for word in str(cell).split()] or [""]
-        table.add_column(column, footer=footers[index] if footers else "", justify="left" if column in left
-                         else "right", min_width=max(map(len, words)), overflow="fold")  # fmt: skip
-    for row in rows:
-        table.add_row(*row)
-    return table

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from archcalc.errors import escape
-from archcalc.render.table import whole_words_table
+from archcalc.render.tables import whole_words_table
 from archcalc.shapes import format_shape
 
 if TYPE_CHECKING:

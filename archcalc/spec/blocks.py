@@ -26,10 +26,12 @@ _ARGUMENT = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:=\s*(\S.*?))?\s*$")
 
 
 def input_sizes(shape: tuple[Any, ...]) -> dict[str, int]:
-    """What a sized block's layers may read: nH, nW, nC of a volume (a vector's length as nC). A symbolic
-    size (`--input HxWx3`) has no number and is left out, so an expression reading it says so."""
+    """What a sized block's layers may read: nH, nW, nC of a volume (a vector's length, or the width D of
+    tokens, as nC). A symbolic size (`--input HxWx3`) has no number and is left out, so an expression
+    reading it says so."""
     names = INPUT_NAMES if len(shape) == 3 else INPUT_NAMES[2:]
-    return {name: size for name, size in zip(names, shape, strict=True) if isinstance(size, int)}
+    sizes = shape[-len(names) :]
+    return {name: size for name, size in zip(names, sizes, strict=True) if isinstance(size, int)}
 
 
 @dataclass(frozen=True)

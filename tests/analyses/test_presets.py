@@ -52,3 +52,15 @@ def test_the_table_shows_the_preset_in_its_column_and_summary():
         "- torchvision ops: 4,089,185,256 (torchvision GFLOPS / ptflops: MACs + bias adds)" in result.stdout
     )
     assert CliRunner().invoke(app, ["table", "resnet50", "--count", "gflops"]).exit_code == 2
+
+
+def test_a_tool_preset_worked_out_on_cnns_is_refused_for_a_network_with_attention():
+    import archcalc
+
+    for tool in ("torchvision", "torchinfo", "fvcore"):
+        with pytest.raises(archcalc.SettingError, match="counts attention is not known to archcalc"):
+            archcalc.analyze("vit-b16", count=tool)
+    # FlopCounterMode counts the explicit QKᵀ and AV matmuls: 2 × (linear + patch conv + attention MACs)
+    assert archcalc.analyze("vit-b16", count="torch").counted == 2 * (
+        16_732_895_232 + 115_605_504 + 715_327_488
+    )

@@ -26,13 +26,16 @@ SHORTCUTS = {
     "plain": ("[8, 8, 4]", "body: [conv: {filters: 8, kernel: 1}]\n      plain: true\n      act: relu"),
     "vector projection": ("[128]", "body: [dense: 256]\n      shortcut: projection"),
     "vector zero_pad": ("[128]", "body: [dense: 256]\n      shortcut: zero_pad\n      act: relu"),
+    "tokens projection": ((5, 16), "body: [dense: 32]\n      shortcut: projection"),
+    "tokens zero_pad": ((5, 16), "body: [dense: 32]\n      shortcut: zero_pad"),
 }
 
 
-def run_forward(text: str):
-    """Build the spec, run a batch of 2 random samples, return (engine report, torch output, torch model)."""
+def run_forward(text: str, tokens: tuple[int, int] | None = None):
+    """Build the spec, run a batch of 2 random samples, return (engine report, torch output, torch model);
+    `tokens`: run it on N×D tokens instead of its input (which no spec starts from)."""
     spec = spec_from(text)
-    report = analyze(spec)
+    report = analyze(spec, tokens)
     torch.manual_seed(0)
     model = build(spec, report).eval()
     with torch.no_grad():
@@ -43,8 +46,10 @@ def run_forward(text: str):
 @pytest.mark.parametrize("kind", sorted(EXAMPLES))
 def test_every_kind_runs_forward_with_the_engines_shape_and_params(kind):
     item, x, output, params, _ = EXAMPLES[kind]
-    dims = ", ".join(map(str, x))
-    report, y, model = run_forward(f"name: t\ninput: [{dims}]\nlayers:\n  - {item}\n")
+    dims = ", ".join(map(str, x)) if len(x) != 2 else "1"
+    report, y, model = run_forward(
+        f"name: t\ninput: [{dims}]\nlayers:\n  - {item}\n", x if len(x) == 2 else None
+    )
     assert hwc(y.shape) == output == report.output
     assert sum(p.numel() for p in model.parameters()) == params
 
@@ -52,8 +57,10 @@ def test_every_kind_runs_forward_with_the_engines_shape_and_params(kind):
 @pytest.mark.parametrize("shortcut", sorted(SHORTCUTS))
 def test_every_shortcut_runs_forward(shortcut):
     input_shape, settings = SHORTCUTS[shortcut]
+    tokens = input_shape if isinstance(input_shape, tuple) else None
     report, y, model = run_forward(
-        f"name: t\ninput: {input_shape}\nlayers:\n  - residual:\n      {settings}\n"
+        f"name: t\ninput: {'[1]' if tokens else input_shape}\nlayers:\n  - residual:\n      {settings}\n",
+        tokens,
     )
     assert hwc(y.shape) == report.output
     assert sum(p.numel() for p in model.parameters()) == report.totals.params

@@ -37,3 +37,21 @@ def test_a_disagreement_is_reported_not_skipped(monkeypatch):
 def test_an_input_override_is_verified_at_that_size():
     result = verify(load_spec(SPECS / "alexnet.yaml"), (224, 224, 3))
     assert result.ok and result.input == (224, 224, 3)
+
+
+def test_flop_counter_counts_attentions_two_matmuls_as_the_engines_attention_macs():
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from archcalc.backends.torch import build
+    from archcalc.engine import analyze
+
+    spec = spec_from(
+        "name: t\ninput: [32, 32, 3]\nlayers:\n  - patch_embed: {dim: 64, patch: 8}\n  - attention: 4\n"
+    )
+    report = analyze(spec)
+    with FlopCounterMode(display=False) as counter:  # grad enabled, CPU: no fused path to hide the matmuls
+        build(spec, report)(torch.zeros(1, 3, 32, 32))
+    matmuls = counter.get_flop_counts()["Global"][torch.ops.aten.bmm]
+    # 4·4 = 16 tokens of 64 in 4 heads of 16: QKᵀ 4·16·16·16 MACs, AV the same
+    assert matmuls == 2 * report.rows[1].attention_macs == 2 * (2 * 4 * 16 * 16 * 16)

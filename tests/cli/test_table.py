@@ -53,7 +53,7 @@ def test_csv_has_a_row_per_layer_and_a_total():
     assert lines[0].startswith("name,kind,summary,input,output,params,trainable_params,buffers,macs")
     assert lines[1].startswith("conv1,conv,")
     assert lines[1].endswith(",0,false")  # depth 0, not a container
-    assert lines[-1] == "total,,,32×32×1,10,61706,61706,0,416520,6518,8494,0,0,0,,"
+    assert lines[-1] == "total,,,32×32×1,10,61706,61706,0,416520,0,6518,8494,0,0,0,,"  # no attention: 0
 
 
 def test_output_file_is_written_whole(tmp_path):

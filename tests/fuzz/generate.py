@@ -67,12 +67,17 @@ class SpecGenerator:
         if len(shape) == 3:
             kinds += [self._conv, self._conv, self._pool, self._global_pool, self._adaptive_pool, self._flatten,
                       self._lrn, self._zero_pad, self._upsample, self._conv_transpose, self._crop, self._pad,
-                      self._channel_shuffle]  # fmt: skip
+                      self._channel_shuffle, self._patch_embed, self._per_position]  # fmt: skip
             kinds += [self._merge, self._merge]
             if depth == 0:
                 kinds += [self._into_block]
             if depth < 2:
                 kinds += [self._residual, self._branches, self._sequential, self._block]
+        elif len(shape) == 2:
+            kinds += [self._dense, self._attention, self._attention, self._class_token, self._pos_embed,
+                      self._token_pool, self._flatten, self._merge]  # fmt: skip
+            if depth < 2:
+                kinds += [self._residual, self._sequential, self._block]
         else:
             kinds += [self._dense, self._dense]
             if depth < 2:
@@ -168,6 +173,28 @@ class SpecGenerator:
     def _dense(self, shape: Shape, depth: int) -> str:
         settings = [f"units: {self.rng.randint(1, 12)}", *self._fused()]
         return f"dense: {{{', '.join(settings)}}}"
+
+    def _per_position(self, shape: Shape, depth: int) -> str:
+        return f"dense: {{units: {self.rng.randint(1, 12)}, per_position: true}}"
+
+    def _patch_embed(self, shape: Shape, depth: int) -> str:
+        rng, (h, w, _) = self.rng, shape
+        patch = [rng.randint(1, min(h, 4)), rng.randint(1, min(w, 4))]
+        return f"patch_embed: {{dim: {rng.randint(1, 8)}, patch: {patch}, bias: {rng.choice(['true', 'false'])}}}"
+
+    def _attention(self, shape: Shape, depth: int) -> str:
+        rng = self.rng
+        biases = f"qkv_bias: {rng.choice(['true', 'false'])}, bias: {rng.choice(['true', 'false'])}"
+        return f"attention: {{heads: {self._divisor(shape[-1])}, {biases}}}"
+
+    def _class_token(self, shape: Shape, depth: int) -> str:
+        return "class_token"
+
+    def _pos_embed(self, shape: Shape, depth: int) -> str:
+        return "pos_embed"
+
+    def _token_pool(self, shape: Shape, depth: int) -> str:
+        return f"token_pool: {self.rng.choice(['class', 'mean'])}"
 
     def _batchnorm(self, shape: Shape, depth: int) -> str:
         return f"batchnorm: {{affine: {self.rng.choice(['true', 'false'])}}}"
@@ -301,9 +328,11 @@ class SpecGenerator:
         return report.output
 
     def _report(self, shape: Shape, items: list[str]) -> Any:
+        """The engine's report of `items` from `shape` (tokens, which no spec starts from, given to it)."""
         blocks = "blocks:\n" + "".join(self.blocks.values()) if self.blocks else ""
-        text = f"name: t\ninput: {list(shape)}\n{blocks}layers:\n" + "".join(f"  - {i}\n" for i in items)
+        written = [1] if len(shape) == 2 else list(shape)
+        text = f"name: t\ninput: {written}\n{blocks}layers:\n" + "".join(f"  - {i}\n" for i in items)
         try:
-            return analyze(parse_spec_text(text, "t.yaml"))
+            return analyze(parse_spec_text(text, "t.yaml"), shape if len(shape) == 2 else None)
         except SpecError:
             return None

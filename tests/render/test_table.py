@@ -48,6 +48,7 @@ def test_json_contract():
         "trainable_params",
         "buffers",
         "macs",
+        "attention_macs",
         "bias_adds",
         "activations",
         "norm_params",
@@ -66,6 +67,7 @@ def test_json_contract():
         "buffers": 0,
         "macs": 416_520,
         "flops": 833_040,
+        "attention_macs": 0,  # no attention
         "bias_adds": 6_518,
         "activations": 4_704 + 1_176 + 1_600 + 400 + 400 + 120 + 84 + 10,
         "param_bytes_fp32": 4 * 61_706,
@@ -74,6 +76,19 @@ def test_json_contract():
         "pooled_inputs": 0,  # no adaptive average pool
     }
     assert document["convention"].startswith("MACs = multiply-accumulates of conv/dense weights")
+
+
+def test_attention_macs_get_a_column_and_a_total_only_where_a_network_has_attention():
+    from archcalc.engine import analyze as walk
+
+    vit = walk(load_spec(SPECS / "vit-b16.yaml"))
+    markdown = render.to_markdown(vit)
+    assert "| layer | kind | output nH×nW×nC | params | MACs | attention MACs |" in markdown
+    # twelve blocks of 2·197²·768 = 59,610,624 attention MACs each
+    assert "- attention MACs: 715,327,488 of them in attention's QKᵀ and AV" in markdown
+    assert "attention MACs" not in render.to_markdown(lenet5()).split("_MACs =")[0]
+    assert json.loads(render.to_json(vit))["totals"]["attention_macs"] == 12 * 2 * 197 * 197 * 768
+    assert "attention MACs" in render.to_latex(vit)
 
 
 def test_a_table_too_long_to_box_is_printed_as_aligned_lines_with_nothing_cut(monkeypatch):
