@@ -53,8 +53,12 @@ def inference_peak(graph: Graph) -> int:
     peak = held
     for index, node in enumerate(graph.order):
         size = numel(node.row.output)
-        copies = node.layer.outputs_alive() if node.layer else 1
-        peak = max(peak, held + sum(alive.values()) + copies * size)
+        working = (
+            node.layer.outputs_alive() * size + node.layer.scratch(node.row.input, node.row.output)
+            if node.layer
+            else size
+        )
+        peak = max(peak, held + sum(alive.values()) + working)
         alive[node] = size
         for tensor in [tensor for tensor in alive if last_use.get(tensor, index) <= index]:
             del alive[tensor]

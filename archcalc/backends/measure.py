@@ -35,27 +35,34 @@ class MemoryCheck:
 
 
 class _LiveTensors(TorchDispatchMode):  # type: ignore[no-untyped-call]
-    """Counts the bytes of every storage an op creates until its last tensor is collected."""
+    """Counts the bytes of every storage an op creates until the last tensor that views it is collected (a
+    permuted or transposed view keeps its storage alive after the tensor first made on it is gone)."""
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.live = self.peak = 0
-        self.owned: dict[int, int] = {}
+        self.owned: dict[int, list[int]] = {}
+        """Per storage: its size in bytes, and how many tensors seen leaving an op still view it."""
 
-    def _free(self, key: int, size: int) -> None:
-        if self.owned.pop(key, None) is not None:
-            self.live -= size
+    def _release(self, key: int) -> None:
+        entry = self.owned[key]
+        entry[1] -= 1
+        if not entry[1]:
+            del self.owned[key]
+            self.live -= entry[0]
 
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         out = func(*args, **(kwargs or {}))
         for tensor in tree_flatten(out)[0]:
-            if isinstance(tensor, torch.Tensor):
-                key = tensor.untyped_storage().data_ptr()
-                if key and key not in self.owned:
-                    size = tensor.untyped_storage().nbytes()
-                    self.owned[key], self.live = size, self.live + size
-                    self.peak = max(self.peak, self.live)
-                    weakref.finalize(tensor, self._free, key, size)
+            key = tensor.untyped_storage().data_ptr() if isinstance(tensor, torch.Tensor) else 0
+            if not key:
+                continue
+            if key not in self.owned:
+                size = tensor.untyped_storage().nbytes()
+                self.owned[key], self.live = [size, 0], self.live + size
+                self.peak = max(self.peak, self.live)
+            self.owned[key][1] += 1
+            weakref.finalize(tensor, self._release, key)
         return out
 
 

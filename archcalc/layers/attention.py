@@ -54,6 +54,13 @@ class Attention(Layer):
         count, width = x
         return 2 * count * count * width
 
+    def scratch(self, x: Shape, y: Shape) -> int:
+        """While the softmax runs (archcalc's module, eager torch): Q, K and V (3·N·D), the h·N×N scores and
+        their softmax (2·h·N²), and the scaled Q (N·D), less the output's N·D, which the walk counts but is
+        not made yet. `tests/backends/test_measure.py` checks it against torch's allocations."""
+        count, width = x
+        return 2 * count * width + 2 * self.heads * count * count
+
     def bias_adds(self, x: Shape, y: Shape) -> int:
         count, width = x
         return count * width * (3 * self.qkv_bias + self.bias)

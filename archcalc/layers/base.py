@@ -230,6 +230,11 @@ class Layer(BaseModel):
         conv or dense whose fused batch norm writes a new tensor before the conv's output is freed."""
         return 1
 
+    def scratch(self, x: Shape, y: Shape) -> int:
+        """Elements a layer's torch module holds while it runs besides its input and output (eager torch):
+        attention's Q, K, V and its N×N weights; 0 for most."""
+        return 0
+
     def norm_params(self, x: Shape) -> int:
         """Batch norm γ and β in this layer (other tools count them as operations)."""
         return 0

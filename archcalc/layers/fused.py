@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Strict, model_validator
 
-from archcalc.layers.activation import Act
+from archcalc.layers.activation import INPLACE, Act
 from archcalc.layers.base import Layer
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.norm import batchnorm_params
@@ -76,7 +76,9 @@ class Fused(Layer):
         return 2 * self.width if self.bn else 0
 
     def outputs_alive(self) -> int:
-        return 2 if self.bn else 1
+        """2 where a second stage writes a new tensor while the first's is alive: a fused batch norm, or an
+        activation torch cannot apply in place (GELU, softmax…); each stage's input is freed as it ends."""
+        return 2 if self.bn or (self.act is not None and self.act.fn not in INPLACE) else 1
 
     def fused_suffix(self) -> str:
         parts = ["bn"] if self.bn else []

@@ -13,7 +13,7 @@ from archcalc.layers.composite import Composite, PartParser, Value, Walk, parse_
 from archcalc.layers.conv import Conv
 from archcalc.layers.dense import Dense
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Pair, Shape, describe_shape, format_axes, format_shape
+from archcalc.shapes import Pair, Shape, describe_shape, format_axes, format_shape, is_tokens
 
 
 @register
@@ -114,6 +114,9 @@ class Residual(Composite):
     def _shortcut_layer(self, x: Shape, z: Shape) -> tuple[str, Layer | None]:
         """The fixed shortcut's mode (`auto` resolved) and its layer (None for the identity)."""
         mode = self.shortcut if isinstance(self.shortcut, str) else "custom"
+        if is_tokens(x) and x[:1] != z[:1]:
+            raise ShapeError(f"no shortcut changes the number of tokens: {format_shape(x)} in, the body "
+                             f"gives {format_shape(z)}", "AC103")  # fmt: skip
         if mode == "auto":
             mode = "identity" if x == z else "projection"
         if mode == "identity" and x != z:

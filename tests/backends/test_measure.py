@@ -28,3 +28,27 @@ def test_verify_memory_prints_the_comparison():
         "inference activations, batch 4, fp32: archcalc predicts 110,464 bytes, torch allocated 110,464"
         in result.stdout
     )
+
+
+TOKENS = "name: t\ninput: [32, 32, 3]\nlayers:\n  - patch_embed: {dim: 64, patch: 4}\n"
+
+
+@pytest.mark.parametrize(
+    "layers",
+    [
+        "  - attention: 8\n",  # Q, K, V, the 8·64×64 scores and their softmax while it runs
+        "  - class_token\n  - pos_embed\n  - residual: {body: [layernorm, attention: 8]}\n",
+        "  - dense: {units: 256, act: gelu}\n  - token_pool: mean\n",  # GELU is not in place: two outputs
+    ],
+)
+def test_attention_and_a_dense_with_gelu_hold_what_torch_allocates(layers):
+    from tests.conftest import spec_from
+
+    check = inference_memory(spec_from(TOKENS + layers), batch=2)
+    assert check.measured_bytes == check.predicted_bytes
+
+
+def test_vit_b16_within_ten_percent():
+    # as ResNet-50's: torch holds one more input-sized tensor in a residual body of three layers
+    check = inference_memory(load_spec(SPECS / "vit-b16.yaml"), batch=1)
+    assert 1.0 <= check.ratio < 1.1

@@ -96,6 +96,11 @@ def refused(item: str, x: tuple[int, ...]) -> str:
         ("token_pool", (7, 7, 512), "needs N×D tokens, but its input is 7×7×512; add '- patch_embed"),
         ("class_token", (4096,), "needs N×D tokens, but its input is a vector of 4096; it has no tokens"),
         ("dense: 10", (7, 7, 512), "add '- flatten' before it (or set 'per_position: true'"),
+        (
+            "residual: {body: [class_token], shortcut: zero_pad}",
+            (196, 768),
+            "no shortcut changes the number of tokens",
+        ),
         ("flatten", VIT_TOKENS, None),
     ],
 )
