@@ -22,6 +22,13 @@ def test_resnet50_matches_the_flop_counter_figure_from_reference():
     )  # REFERENCE.md: FlopCounterMode on torchvision's ResNet-50
 
 
+def test_vit_b16_at_384_with_577_tokens_matches_the_flop_counter_layer_by_layer():
+    result = verify(load_spec(SPECS / "vit-b16.yaml"), (384, 384, 3))
+    assert result.failures == []
+    # issue #14's figures (torchvision 0.29): 55,484,350,464 MACs, 86,859,496 params
+    assert (result.total.torch_flops, result.total.torch_params) == (2 * 55_484_350_464, 86_859_496)
+
+
 def test_a_disagreement_is_reported_not_skipped(monkeypatch):
     from archcalc.layers.dense import Dense
 
