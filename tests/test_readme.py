@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from tests.paths import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -39,12 +41,16 @@ def test_the_yolov3_table_and_diagram_in_the_readme_are_what_archcalc_prints():
     assert f"```mermaid\n{diagram}```" in README
 
 
-def test_the_vit_table_in_the_readme_is_what_archcalc_prints_in_a_120_column_terminal():
+@pytest.mark.parametrize(
+    "command",
+    [["table", "vit-b16", "--depth", "2"], ["table", "resnet50", "--mode", "train", "--depth", "1"]],
+)
+def test_the_vit_and_training_tables_in_the_readme_are_what_archcalc_prints_in_120_columns(command):
     from typer.testing import CliRunner
 
     from archcalc.cli import app
 
-    result = CliRunner().invoke(app, ["table", "vit-b16", "--depth", "2"], env={"COLUMNS": "120"})
+    result = CliRunner().invoke(app, command, env={"COLUMNS": "120"})
     table = "\n".join(line.rstrip() for line in result.stdout.splitlines())
     assert f"```\n{table}\n```" in README
 

@@ -5,6 +5,10 @@ once under `torch.utils.flop_counter.FlopCounterMode`, and every row of the engi
 its module: output shape, parameter count, and FLOPs = 2 × the engine's MACs. FlopCounterMode counts a
 multiply-accumulate of a conv or a matmul as 2 FLOPs and counts nothing else (bias adds, batch norm,
 activations, pooling, adds): exactly our convention, so every kind agrees exactly, with no exceptions.
+
+`train=True` runs one training step instead (forward, then backward from the sum of the outputs, frozen
+layers' parameters not requiring grad) at batch 2 (batch norm trains on more than one value), and compares
+each row's FLOPs per sample with 2 × (forward + backward MACs) of analyses/training.py.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class Verification:
     checks: list[Check]
     total: Check
     torch_version: str
+    train: bool = False
+    """Whether the FLOPs are of a training step (forward + backward) rather than a forward pass."""
 
     @property
     def ok(self) -> bool:
@@ -62,15 +68,28 @@ class Verification:
         return [check for check in [*self.checks, self.total] if not check.ok]
 
 
-def verify(spec: Spec, input_shape: Shape | None = None) -> Verification:
-    """Build `spec` on the meta device, run it once, and compare every row of the engine's report."""
+def verify(spec: Spec, input_shape: Shape | None = None, train: bool = False) -> Verification:
+    """Build `spec` on the meta device, run it once, and compare every row of the engine's report; with
+    `train`, the total is one training step's (forward + backward) instead of the forward pass's."""
     report = analyze(spec, input_shape)
     with torch.device("meta"):
         model = build(spec, report).eval()
     measured = _Measured(dict(model.named_modules()), *_run(model, report))
     checks = [measured.check(row.name, row.kind, row.output, row.params, 2 * row.macs) for row in report.rows]
-    total = measured.check("", "", report.output, report.totals.params, report.totals.flops)
-    return Verification(spec.name, report.input, checks, replace(total, name="total"), torch.__version__)
+    total = replace(
+        measured.check("", "", report.output, report.totals.params, report.totals.flops), name="total"
+    )
+    if train:
+        total = replace(
+            total, flops=_engine_step_flops(report), torch_flops=_training_step_flops(model, report)
+        )
+    return Verification(spec.name, report.input, checks, total, torch.__version__, train)
+
+
+def _engine_step_flops(report: Report) -> int:
+    from archcalc.analyses.training import training
+
+    return training(report).step_flops
 
 
 def _run(model: Any, report: Report) -> tuple[dict[str, Shape], dict[str, int]]:
@@ -83,12 +102,58 @@ def _run(model: Any, report: Report) -> tuple[dict[str, Shape], dict[str, int]]:
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
         model(torch.empty(nchw(report.input), device="meta"))
     root = type(model).__name__
-    flops = {
+    return shapes, {
         ("" if key == root else key.removeprefix(f"{root}.")): sum(counts.values())
         for key, counts in counter.get_flop_counts().items()
         if key != "Global"
     }
-    return shapes, flops
+
+
+TRAINING_BATCH = 2
+"""A training step runs on 2 samples: batch norm refuses to train on a single value per channel."""
+
+
+def _training_step_flops(model: Any, report: Report) -> int:
+    """FLOPs per sample of one training step: forward, then backward from the sum of the outputs, with the
+    parameters of frozen rows (`trainable: false`) not requiring grad. Counted over the whole step
+    (FlopCounterMode's "Global"): in backward it attributes some FLOPs to no module, or to a merge rather
+    than the layer whose gradient it is, so rows are compared on the forward pass only."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model.train()
+    _freeze(model, report)
+    corrected = {torch.ops.aten.convolution_backward: _convolution_backward}
+    with FlopCounterMode(display=False, custom_mapping=corrected) as counter:
+        outputs = model(torch.empty(nchw(report.input, TRAINING_BATCH), device="meta"))
+        sum(output.sum() for output in (outputs if isinstance(outputs, tuple) else (outputs,))).backward()
+    return _per_sample(counter.get_total_flops(), TRAINING_BATCH)
+
+
+def _freeze(model: Any, report: Report) -> None:
+    """The parameters of rows with no trainable parameters (`trainable: false`) stop requiring grad."""
+    modules = dict(model.named_modules())
+    for row in report.rows:
+        if row.params and not row.trainable_params and row.name in modules:
+            modules[row.name].requires_grad_(False)
+
+
+def _convolution_backward(
+    grad_out: Any, x: Any, w: Any, *settings: Any, out_shape: Any, **_keywords: Any
+) -> int:
+    """A convolution's backward FLOPs: the input gradient as torch counts it (a transposed convolution of
+    the output gradient), and the weight gradient as the forward convolution's FLOPs (one multiply-add per
+    weight per output position). torch 2.13 counts a grouped conv's weight gradient `groups` times
+    (pytorch/pytorch#183405); this count holds with or without that fix."""
+    from torch.utils.flop_counter import conv_flop_count
+
+    transposed, output_mask = settings[4], settings[-1]
+    flops = conv_flop_count(grad_out, w, out_shape[0], not transposed) if output_mask[0] else 0
+    return int(flops + (conv_flop_count(x, w, grad_out, transposed) if output_mask[1] else 0))
+
+
+def _per_sample(flops: int, batch: int) -> int:
+    """FLOPs per sample; -1 (a mismatch, never hidden) if the batch's count does not split evenly."""
+    return flops // batch if flops % batch == 0 else -1
 
 
 def _shape(out: Any) -> Shape:

@@ -124,6 +124,13 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+class Mode(StrEnum):
+    """What a step costs: a forward pass (inference), or a training step (forward + backward)."""
+
+    infer = "infer"
+    train = "train"
+
+
 class TableFormat(StrEnum):
     """The formats of `table`: those of `list`, and LaTeX for papers and course notes."""
 

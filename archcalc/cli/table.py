@@ -16,6 +16,7 @@ from archcalc.cli.app import (
     DepthOption,
     Format,
     InputOption,
+    Mode,
     SetOption,
     SpecArgument,
     TableFormat,
@@ -31,6 +32,8 @@ from archcalc.spec.catalog import BUILTIN_DIR, builtin_names
 from archcalc.spec.model import load_spec
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from archcalc.render.table import Extras
 
 
@@ -61,13 +64,21 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
     ] = None,
     assign: SetOption = None,
     depth: DepthOption = None,
+    mode: Annotated[
+        Mode, typer.Option("--mode", help="infer, or train: each layer's backward MACs beside its forward.")
+    ] = Mode.infer,
 ) -> None:
     """One row per layer: output shape nH×nW×nC, params and MACs, then the totals."""
     wanted = _extra_columns(columns)
+    if mode is Mode.train:
+        _training_only(count, wanted, output_format)
     loaded, shape = load_set(spec, assign, input_shape)
     analysis = guarded(lambda: api.analyze(loaded, input=shape, count=count))
     full, baseline, preset = analysis.report, analysis.baseline, analysis.preset
     report = full.to_depth(depth)
+    if mode is Mode.train:
+        _show_training(full, report, output_format, output)
+        return
     extras = receptive_columns(full, wanted) if wanted else ()
     if output_format is TableFormat.table and output is None:
         from archcalc.render.table import to_rich
@@ -75,6 +86,32 @@ def table(  # noqa: PLR0917 (one parameter per command-line option)
         show(to_rich(report, baseline, preset, extras))
     else:
         emit(table_text(report, baseline, output_format, preset, extras), output)
+
+
+def _training_only(count: str, columns: list[str], output_format: TableFormat) -> None:
+    """`--mode train` shows MACs of a training step: no other count, no extra columns, no LaTeX (yet)."""
+    for given, option in ((count != "macs", "--count"), (bool(columns), "--columns"),
+                          (output_format is TableFormat.latex, "--format latex")):  # fmt: skip
+        if given:
+            raise typer.BadParameter(f"{option} does not combine with --mode train", param_hint="--mode")
+
+
+def _show_training(full: Report, report: Report, output_format: TableFormat, output: Path | None) -> None:
+    """Forward and backward MACs of every row of `report` (walked on `full`, whatever the depth shown)."""
+    from archcalc.analyses.training import training
+    from archcalc.render import training as render
+
+    step = training(full)
+    if output_format is TableFormat.table and output is None:
+        show(render.to_rich(report, step))
+        return
+    renderers: dict[TableFormat, Callable[[], str]] = {
+        TableFormat.json: lambda: render.to_json(report, step),
+        TableFormat.csv: lambda: render.to_csv(report, step),
+        TableFormat.markdown: lambda: render.to_markdown(report, step),
+        TableFormat.table: lambda: _plain(render.to_rich(report, step)),
+    }
+    emit(renderers[output_format](), output)
 
 
 def table_text(
@@ -146,12 +183,15 @@ def builtin_reports() -> dict[str, Report]:
 
 def _rich_text(report: Report, baseline: Report | None, preset: Preset, extras: Extras) -> str:
     """The rich table as plain text, for --output FILE."""
-    from rich.console import Console
-
     from archcalc.render.table import to_rich
 
+    return _plain(to_rich(report, baseline, preset, extras))
+
+
+def _plain(renderable: RenderableType) -> str:
+    """A rich renderable as plain text, 120 columns wide."""
+    from rich.console import Console
+
     buffer = io.StringIO()
-    Console(width=120, file=buffer, color_system=None).print(
-        to_rich(report, baseline, preset, extras), crop=False
-    )
+    Console(width=120, file=buffer, color_system=None).print(renderable, crop=False)
     return buffer.getvalue()

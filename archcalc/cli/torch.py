@@ -59,11 +59,15 @@ def verify(  # noqa: PLR0917 (one parameter per command-line option)
     output_format: Annotated[
         TableOrJson, typer.Option("--format", "-f", help="How to print the result.")
     ] = TableOrJson.table,
+    train: Annotated[
+        bool,
+        typer.Option("--train", help="Check the FLOPs of a training step (forward + backward) in total."),
+    ] = False,
 ) -> None:
     """Build the spec in torch (meta device) and check every layer's shape, params and FLOPs (= 2 × MACs)."""
     loaded, input_shape = load_set(spec, assign, input_shape)
     numeric_input(loaded, input_shape, "verify")
-    result = guarded(lambda: backend("verify").verify(loaded, input_shape))
+    result = guarded(lambda: backend("verify").verify(loaded, input_shape, train))
     from archcalc.render import torch as render_torch
 
     if output_format is TableOrJson.json:

@@ -54,6 +54,16 @@ class Attention(Layer):
         count, width = x
         return 2 * count * count * width
 
+    def backward_macs(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> tuple[int, int]:
+        """Weight gradients of the four projections (4·N·D², when trained); activation gradients: through
+        the output projection (N·D²) and both matmuls (∂Q, ∂K of QKᵀ and ∂A, ∂V of AV: 4·N²·D) whenever
+        anything in or before it is trained, and through the Q, K, V projection (3·N·D²) to the input
+        only when the input needs a gradient."""
+        count, width = x
+        projection = count * width * width
+        inner = projection + 2 * self.attention_macs(x, y) if weights or inputs else 0
+        return (inner + (3 * projection if inputs else 0), 4 * projection if weights else 0)
+
     def scratch(self, x: Shape, y: Shape) -> int:
         """While the softmax runs (archcalc's module, eager torch): Q, K and V (3·N·D), the h·N×N scores and
         their softmax (2·h·N²), and the scaled Q (N·D), less the output's N·D, which the walk counts but is

@@ -230,6 +230,14 @@ class Layer(BaseModel):
         conv or dense whose fused batch norm writes a new tensor before the conv's output is freed."""
         return 1
 
+    def backward_macs(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> tuple[int, int]:
+        """(input-gradient MACs, weight-gradient MACs) of this layer's backward pass: `weights` when its
+        weights are trained, `inputs` when its input needs a gradient (something before it is trained).
+        A weight layer's two gradients each use every weight once per output position, as the forward
+        does: ∂L/∂x = Wᵀ·∂L/∂y and ∂L/∂W = ∂L/∂y·xᵀ, each = the forward MACs (0 for a layer without)."""
+        macs = self.macs(x, y)
+        return (macs if inputs else 0, macs if weights else 0)
+
     def scratch(self, x: Shape, y: Shape) -> int:
         """Elements a layer's torch module holds while it runs besides its input and output (eager torch):
         attention's Q, K, V and its N×N weights; 0 for most."""

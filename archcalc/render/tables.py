@@ -16,7 +16,13 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 ATTENTION_COLUMN = "attention MACs"
-NUMERIC_COLUMNS = ("params", *(preset.label for preset in PRESETS.values()), ATTENTION_COLUMN)
+TRAINING_COLUMNS = ("forward MACs", "∂input MACs", "∂weights MACs")
+NUMERIC_COLUMNS = (
+    "params",
+    *(preset.label for preset in PRESETS.values()),
+    ATTENTION_COLUMN,
+    *TRAINING_COLUMNS,
+)
 UNBROKEN_COLUMNS = ("layer", "spec", "input", "output", "output nH×nW×nC", "RF", "stride", *NUMERIC_COLUMNS)
 
 

@@ -43,10 +43,10 @@ def verification_rich(result: Verification, everything: bool = False) -> Rendera
     from rich.text import Text
 
     title = f"{result.name} — archcalc vs torch {result.torch_version}, input {format_shape(result.input)}"
-    table = Table(
-        title=Text(escape(title)),
-        caption="FLOPs = 2 × MACs on both sides (torch.utils.flop_counter.FlopCounterMode)",
-    )
+    caption = "FLOPs = 2 × MACs on both sides (torch.utils.flop_counter.FlopCounterMode)"
+    if result.train:
+        caption += "; layers: the forward pass; total: one training step (forward + backward), per sample"
+    table = Table(title=Text(escape(title)), caption=caption)
     columns = ("layer", "output: archcalc / torch", "params: archcalc / torch", "FLOPs: archcalc / torch", "")
     shown = [*result.checks, result.total] if everything else [*result.failures, result.total]
     whole_words_table(table, columns, [_cells(check) for check in shown], left=columns[:2])
@@ -76,6 +76,7 @@ def verification_json(result: Verification) -> str:
         "name": result.name,
         "input": list(result.input),
         "torch_version": result.torch_version,
+        "train": result.train,
         "ok": result.ok,
         "total": _check_dict(result.total),
         "layers": [_check_dict(check) for check in result.checks],

@@ -18,7 +18,7 @@ from archcalc.spec.source import load_text
 
 INPUT_NAMES = ("nH", "nW", "nC")
 """The size of a block's input, as its expressions read it (the course's notation)."""
-RESERVED = ("name", "repeat", "i", *INPUT_NAMES)
+RESERVED = ("name", "repeat", "trainable", "i", *INPUT_NAMES)
 INPUT_SIZES = re.compile(rf"\b(?:{'|'.join(INPUT_NAMES)})\b")
 """A block whose settings mention nH, nW or nC reads the size of its input."""
 _SIGNATURE = re.compile(r"^\s*([A-Za-z_]\w*)\s*(?:\((.*)\))?\s*$")

@@ -187,21 +187,31 @@ class LayerParser:
         arguments = dict(settings or {})
         name, repeat = arguments.pop("name", None), arguments.pop("repeat", None)
         sources = self._sources(arguments.pop("from", None), where, scope)
+        frozen = self._frozen(arguments.pop("trainable", True), where, scope)
         if name is not None and not (isinstance(name, str) and name):
             problem = Problem(f"name: expected a non-empty name, got {name!r}", (*where, "name"))
             raise self._reject([problem], scope)
         use = _Use(block, arguments, path, where, scope)
         if repeat is None:
             instance = self._instance(use, scope.env, name)
-            return instance.model_copy(update={"sources": sources}) if sources else instance
+            update = ({"sources": sources} if sources else {}) | ({"trainable": False} if frozen else {})
+            return instance.model_copy(update=update) if update else instance
         count = self._repeat_count(repeat, use)
         first = self._instance(use, {**scope.env, "i": 0}, "0")
         if self.expanded + expanded_rows(first) * (count - 1) > limits().layers:
             self._grow(expanded_rows(first) * (count - 1), (*where, "repeat"), scope)
         rest = [self._instance(use, {**scope.env, "i": index}, str(index)) for index in range(1, count)]
-        group = Sequential(name=name, layers=[first, *rest], **{"from": sources}).located(path, scope.via)
+        group = Sequential(name=name, layers=[first, *rest], trainable=not frozen, **{"from": sources})
+        group = group.located(path, scope.via)
         self._grow(1, path, scope)
         return group.labelled(block.name, f"{block.name} ×{count}")
+
+    def _frozen(self, trainable: Any, where: DocPath, scope: Scope) -> bool:
+        """A block use's `trainable: false` freezes every layer it makes, as on any layer."""
+        if not isinstance(trainable, bool):
+            problem = Problem(f"trainable: expected true or false, got {trainable!r}", (*where, "trainable"))
+            raise self._reject([problem], scope)
+        return not trainable
 
     def _repeat_count(self, repeat: Any, use: _Use) -> int:
         where = (*use.where, "repeat")

@@ -62,3 +62,30 @@ def test_flop_counter_counts_attentions_two_matmuls_as_the_engines_attention_mac
     matmuls = counter.get_flop_counts()["Global"][torch.ops.aten.bmm]
     # 4·4 = 16 tokens of 64 in 4 heads of 16: QKᵀ 4·16·16·16 MACs, AV the same
     assert matmuls == 2 * report.rows[1].attention_macs == 2 * (2 * 4 * 16 * 16 * 16)
+
+
+@pytest.mark.parametrize("stem", sorted(path.stem for path in SPECS.glob("*.yaml")))
+def test_a_training_steps_flops_are_what_torch_counts_over_forward_and_backward(stem):
+    result = verify(load_spec(SPECS / f"{stem}.yaml"), train=True)
+    assert result.ok and result.train
+    assert result.total.torch_flops == result.total.flops
+
+
+def test_resnet50_training_steps_match_the_issues_flop_counter_figures():
+    from tests.analyses.test_training import resnet50_with_a_frozen_stem_and_layer1
+
+    # FlopCounterMode over forward + backward (issue #15): 8,178,368,512 forward, then the backward
+    assert (
+        verify(load_spec(SPECS / "resnet50.yaml"), train=True).total.torch_flops
+        == 8_178_368_512 + 16_120_709_120
+    )
+    frozen = verify(resnet50_with_a_frozen_stem_and_layer1(), train=True).total
+    assert frozen.torch_flops == frozen.flops == 8_178_368_512 + 14_548_795_392
+
+
+def test_a_depthwise_convs_weight_gradient_is_counted_once_not_once_per_group():
+    # torch 2.13's formula counts it `groups` times (pytorch/pytorch#183405); verify counts it as computed
+    result = verify(spec_from("name: t\ninput: [8, 8, 6]\nlayers:\n  - conv: {filters: 6, kernel: 3, groups: 6}\n"),
+                    train=True)  # fmt: skip
+    forward = 6 * 6 * 6 * 3 * 3  # 6·6 positions × 6 channels × a 3×3 window of one channel
+    assert result.total.torch_flops == result.total.flops == 2 * (forward + forward)  # no input gradient

@@ -157,3 +157,15 @@ def test_malformed_definitions(definition, expected):
 def test_a_use_names_its_instance_after_the_block():
     rows = report("  - unit: {width: 8}\n  - unit: {width: 8}\n  - conv: {filters: 8, kernel: 1}\n").rows
     assert [row.name for row in rows] == ["unit1", "unit2", "conv1"]
+
+
+def test_trainable_false_on_a_use_freezes_every_layer_it_makes():
+    rows = {row.name: row for row in report("  - unit: {width: 32, trainable: false}\n"
+                                             "  - pair: {name: p, width: 4, repeat: 2, trainable: false}\n").rows}  # fmt: skip
+    assert rows["unit1"].params == 9 * 16 * 32 + 32 and rows["unit1"].trainable_params == 0
+    # copy 0 reads unit1's 32 channels: 1×1 convs 32 → 4 → 8; copy 1 reads 8: 8 → 4 → 8
+    assert rows["p"].params == (32 * 4 + 4) + (4 * 8 + 8) + (8 * 4 + 4) + (4 * 8 + 8)
+    assert rows["p"].trainable_params == 0 and rows["p.1.conv2"].trainable_params == 0
+    assert errors("  - unit: {width: 32, trainable: maybe}\n") == [
+        "test.yaml:10:34: trainable: expected true or false, got 'maybe'"
+    ]

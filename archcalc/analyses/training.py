@@ -1,0 +1,88 @@
+"""The cost of one training step: each layer's backward MACs, from the engine's graph.
+
+A layer's input needs a gradient when anything before it is trained (a tensor requires grad when it depends
+on a trained parameter, as in autograd); the network's input never does. Backward MACs per layer are its
+kind's rule (`Layer.backward_macs`): for conv and dense, the input gradient and the weight gradient each
+cost the forward MACs, the first only where the input needs a gradient, the second only where the weights
+are trained. So the first layer never computes an input gradient, and a frozen prefix computes none.
+Training step MACs = forward + backward; FLOPs = 2 × MACs, as torch's FlopCounterMode counts them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from archcalc.graph import Graph, Node
+from archcalc.report import Report
+
+
+@dataclass(frozen=True)
+class Backward:
+    """One row's backward MACs (a container's: the sums of its parts)."""
+
+    input_grad: int = 0
+    weight_grad: int = 0
+
+    @property
+    def macs(self) -> int:
+        return self.input_grad + self.weight_grad
+
+    def __add__(self, other: Backward) -> Backward:
+        return Backward(self.input_grad + other.input_grad, self.weight_grad + other.weight_grad)
+
+
+@dataclass(frozen=True)
+class Training:
+    """Backward MACs per row name, and the totals of one training step (batch 1)."""
+
+    rows: dict[str, Backward]
+    forward_macs: int
+    backward: Backward
+
+    @property
+    def step_macs(self) -> int:
+        return self.forward_macs + self.backward.macs
+
+    @property
+    def step_flops(self) -> int:
+        return 2 * self.step_macs
+
+
+def training(report: Report) -> Training:
+    """The backward MACs of every row of `report`, walking its graph in running order."""
+    graph = report.graph
+    assert graph is not None
+    own = _backward_of_layers(graph)
+    rows = {node.name: own.get(node, Backward()) for node in graph.nodes}
+    for node in graph.order:  # a container's row sums its parts
+        for container in _containers(node):
+            rows[container.name] = rows[container.name] + own.get(node, Backward())
+    total = sum(own.values(), Backward())
+    return Training(rows, report.totals.macs, total)
+
+
+def _backward_of_layers(graph: Graph) -> dict[Node, Backward]:
+    """Each computing node's backward MACs; a node's output needs a gradient when it has trained
+    parameters or reads an output that does."""
+    needs_grad: set[Node] = set()
+    costs: dict[Node, Backward] = {}
+    for node in graph.order:
+        inputs = any(source.value in needs_grad for source in node.inputs)
+        weights = node.row.trainable_params > 0
+        if inputs or weights:
+            needs_grad.add(node)
+        if node.layer is not None:
+            row = node.row
+            costs[node] = Backward(*node.layer.backward_macs(row.input, row.output, weights=weights,
+                                                              inputs=inputs))  # fmt: skip
+    return costs
+
+
+def _containers(node: Node) -> list[Node]:
+    """The containers around `node` that have rows of their own (not the root)."""
+    found = []
+    parent = node.parent
+    while parent is not None and parent.role != "root":
+        found.append(parent)
+        parent = parent.parent
+    return found
