@@ -3,7 +3,8 @@
 Timing: CUDA events with synchronisation on a GPU, `time.perf_counter` on the CPU (thread count recorded);
 warm-up runs at the measured shape first. Per batch size: median, p10 and p90 of the per-iteration times,
 samples/s, peak memory (CUDA: max_memory_allocated after a reset; CPU: growth of the process's peak RSS, a
-proxy), achieved FLOP/s from the engine's FLOPs (training counted as 3 × forward), and on a known GPU the
+proxy), achieved FLOP/s from the engine's exact FLOPs (of a training step: forward + backward, from
+analyses/training.py, with frozen layers frozen in torch too), and on a known GPU the
 MFU against its dense peak for the dtype. Out-of-memory at one batch size is reported in that row and the
 sweep goes on; Ctrl-C ends the sweep and keeps what was measured.
 """
@@ -19,14 +20,13 @@ from typing import Any
 
 import torch
 
-from archcalc.backends.torch import build, nchw
+from archcalc.backends.torch import build, freeze, nchw
 from archcalc.engine import analyze
 from archcalc.report import Report
 from archcalc.shapes import Shape
 from archcalc.spec.model import Spec
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
-TRAIN_FLOPS_FACTOR = 3  # backward ≈ 2 × forward
 PEAK_TFLOPS = {  # dense (no sparsity) peaks by device-name fragment: (fp32, bf16/fp16 tensor cores)
     "H100 PCIe": (51.2, 756.0),
     "H100": (66.9, 989.4),  # SXM
@@ -94,15 +94,25 @@ def bench(
     result = BenchResult(
         spec.name, device.type, _device_name(device), torch.__version__, options.dtype,
         "channels_last" if options.channels_last else "contiguous", options.compile, options.mode,
-        torch.get_num_threads(), report.totals.flops,
+        torch.get_num_threads(), _flops_per_sample(report, options.mode),
     )  # fmt: skip
-    run = _Run(_model(spec, report, device, options), report, device, options, progress or (lambda *_: None))
+    model = _model(spec, report, device, options)
+    run = _Run(model, report, device, options, progress or (lambda *_: None), result.flops_per_sample)
     try:
         for batch in options.batches:
             result.rows.append(run.measure_safely(batch))
     except KeyboardInterrupt:
         result.interrupted = True
     return result
+
+
+def _flops_per_sample(report: Report, mode: str) -> int:
+    """The engine's FLOPs of one sample: a forward pass, or a training step (forward + backward)."""
+    if mode != "train":
+        return report.totals.flops
+    from archcalc.analyses.training import training
+
+    return training(report).step_flops
 
 
 def _device(requested: str) -> Any:
@@ -127,6 +137,7 @@ def _model(spec: Spec, report: Report, device: Any, options: BenchOptions) -> An
     if options.channels_last and len(report.input) == 3:
         model = model.to(memory_format=torch.channels_last)
     model.train(options.mode == "train")
+    freeze(model, report)
     return torch.compile(model) if options.compile else model
 
 
@@ -139,6 +150,8 @@ class _Run:
     device: Any
     options: BenchOptions
     progress: Progress
+    flops_per_sample: int
+    """The engine's FLOPs of one sample for the benchmark's mode (inference, or a training step)."""
 
     def measure_safely(self, batch: int) -> BenchRow:
         try:
@@ -160,8 +173,7 @@ class _Run:
             step()
         times = self.timed(step, batch)
         median = statistics.median(times)
-        factor = TRAIN_FLOPS_FACTOR if self.options.mode == "train" else 1
-        flops_per_s = self.report.totals.flops * batch * factor / median
+        flops_per_s = self.flops_per_sample * batch / median
         return BenchRow(
             batch, "ok", len(times), median_ms=1000 * median, p10_ms=1000 * _quantile(times, 0.1),
             p90_ms=1000 * _quantile(times, 0.9), samples_per_s=batch / median,

@@ -252,6 +252,14 @@ def build(spec: Spec, report: Report | None = None) -> Any:
     return FlowModel(parts, wiring, kit.taps, outputs)
 
 
+def freeze(model: Any, report: Report) -> None:
+    """The parameters of rows with none trainable (`trainable: false`) stop requiring grad."""
+    modules = dict(model.named_modules())
+    for row in report.rows:
+        if row.params and not row.trainable_params and row.name in modules:
+            modules[row.name].requires_grad_(False)
+
+
 def _chain(length: int) -> list[tuple[Source, ...]]:
     """The wiring of layers in a row: each reads the one before."""
     return [(index - 1,) for index in range(length)]

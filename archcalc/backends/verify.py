@@ -18,7 +18,7 @@ from typing import Any
 
 import torch
 
-from archcalc.backends.torch import build, hwc, nchw
+from archcalc.backends.torch import build, freeze, hwc, nchw
 from archcalc.engine import analyze
 from archcalc.report import Report
 from archcalc.shapes import Shape
@@ -121,20 +121,12 @@ def _training_step_flops(model: Any, report: Report) -> int:
     from torch.utils.flop_counter import FlopCounterMode
 
     model.train()
-    _freeze(model, report)
+    freeze(model, report)
     corrected = {torch.ops.aten.convolution_backward: _convolution_backward}
     with FlopCounterMode(display=False, custom_mapping=corrected) as counter:
         outputs = model(torch.empty(nchw(report.input, TRAINING_BATCH), device="meta"))
         sum(output.sum() for output in (outputs if isinstance(outputs, tuple) else (outputs,))).backward()
     return _per_sample(counter.get_total_flops(), TRAINING_BATCH)
-
-
-def _freeze(model: Any, report: Report) -> None:
-    """The parameters of rows with no trainable parameters (`trainable: false`) stop requiring grad."""
-    modules = dict(model.named_modules())
-    for row in report.rows:
-        if row.params and not row.trainable_params and row.name in modules:
-            modules[row.name].requires_grad_(False)
 
 
 def _convolution_backward(

@@ -110,8 +110,8 @@ def bench_rich(result: BenchResult) -> RenderableType:
     table = Table(title=Text(escape(f"{result.name} — {result.mode} benchmark")), caption=context)
     columns = ("batch", "median ms", "p10–p90 ms", "samples/s", "peak memory", "achieved FLOP/s", "MFU")
     whole_words_table(table, columns, [_bench_cells(row) for row in result.rows])
-    flops = f"FLOPs per sample (engine, = 2 × MACs): {result.flops_per_sample:,}"
-    flops += "; training counts 3 × forward" if result.mode == "train" else ""
+    step = " of a training step (forward + backward, exact)" if result.mode == "train" else ""
+    flops = f"FLOPs per sample{step} (engine, = 2 × MACs): {result.flops_per_sample:,}"
     notes = [flops] + (["interrupted: the rows above are what was measured"] if result.interrupted else [])
     return Group(table, *(Text(note) for note in notes))
 

@@ -9,20 +9,23 @@ from archcalc.render.torch import bench_csv, bench_json
 from tests.conftest import spec_from
 
 TINY = "name: tiny\ninput: [8, 8, 1]\nlayers:\n  - conv: {filters: 2, kernel: 3}\n  - flatten\n  - dense: 3\n"
-# MACs per sample: 6·6·2·9 = 648 (conv) + 72·3 = 216 (dense) = 864, so 1,728 FLOPs
+# MACs per sample: 6·6·2·9 = 648 (conv) + 72·3 = 216 (dense) = 864, so 1,728 FLOPs; a training step adds
+# the conv's weight gradient (648; its input is the image: no input gradient) and the dense layer's two (216
+# each): 864 + 1,080 = 1,944 MACs, 3,888 FLOPs
+STEP_FLOPS = {"infer": 1_728, "train": 3_888}
 
 
 @pytest.mark.parametrize("mode", ["infer", "train"])
 def test_a_sweep_reports_every_batch_size_with_consistent_figures(mode):
     result = bench(spec_from(TINY), BenchOptions(batches=(1, 4), warmup=1, iters=3, mode=mode))
-    assert (result.device, result.dtype, result.mode, result.flops_per_sample) == ("cpu", "fp32", mode, 1_728)
+    flops = STEP_FLOPS[mode]
+    assert (result.device, result.dtype, result.mode, result.flops_per_sample) == ("cpu", "fp32", mode, flops)
     assert result.threads >= 1 and result.torch_version
     for row, batch in zip(result.rows, (1, 4), strict=True):
         assert (row.batch, row.status, row.iterations) == (batch, "ok", 3)
         assert 0 < row.p10_ms <= row.median_ms <= row.p90_ms
         assert row.samples_per_s == pytest.approx(batch / (row.median_ms / 1000))
-        factor = 3 if mode == "train" else 1
-        assert row.achieved_flops_per_s == pytest.approx(1_728 * batch * factor / (row.median_ms / 1000))
+        assert row.achieved_flops_per_s == pytest.approx(flops * batch / (row.median_ms / 1000))
         assert row.mfu is None  # no GPU here: no peak to compare with
 
 
