@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archcalc.graph import Graph, Node
+from archcalc.graph import Graph, Node, ancestors
 from archcalc.report import Report
 
 
@@ -55,8 +55,9 @@ def training(report: Report) -> Training:
     own = _backward_of_layers(graph)
     rows = {node.name: own.get(node, Backward()) for node in graph.nodes}
     for node in graph.order:  # a container's row sums its parts
-        for container in _containers(node):
-            rows[container.name] = rows[container.name] + own.get(node, Backward())
+        for container in ancestors(node):
+            if container.role != "root":
+                rows[container.name] = rows[container.name] + own.get(node, Backward())
     total = sum(own.values(), Backward())
     return Training(rows, report.totals.macs, total)
 
@@ -76,13 +77,3 @@ def _backward_of_layers(graph: Graph) -> dict[Node, Backward]:
             costs[node] = Backward(*node.layer.backward_macs(row.input, row.output, weights=weights,
                                                               inputs=inputs))  # fmt: skip
     return costs
-
-
-def _containers(node: Node) -> list[Node]:
-    """The containers around `node` that have rows of their own (not the root)."""
-    found = []
-    parent = node.parent
-    while parent is not None and parent.role != "root":
-        found.append(parent)
-        parent = parent.parent
-    return found
