@@ -20,6 +20,7 @@ from typing import Any
 
 import torch
 
+from archcalc.analyses.training import training
 from archcalc.backends.torch import build, freeze, nchw
 from archcalc.engine import analyze
 from archcalc.report import Report
@@ -108,11 +109,7 @@ def bench(
 
 def _flops_per_sample(report: Report, mode: str) -> int:
     """The engine's FLOPs of one sample: a forward pass, or a training step (forward + backward)."""
-    if mode != "train":
-        return report.totals.flops
-    from archcalc.analyses.training import training
-
-    return training(report).step_flops
+    return training(report).step_flops if mode == "train" else report.totals.flops
 
 
 def _device(requested: str) -> Any:

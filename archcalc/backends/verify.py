@@ -6,9 +6,10 @@ its module: output shape, parameter count, and FLOPs = 2 × the engine's MACs. F
 multiply-accumulate of a conv or a matmul as 2 FLOPs and counts nothing else (bias adds, batch norm,
 activations, pooling, adds): exactly our convention, so every kind agrees exactly, with no exceptions.
 
-`train=True` runs one training step instead (forward, then backward from the sum of the outputs, frozen
+`train=True` also runs one training step (forward, then backward from the sum of the outputs, frozen
 layers' parameters not requiring grad) at batch 2 (batch norm trains on more than one value), and compares
-each row's FLOPs per sample with 2 × (forward + backward MACs) of analyses/training.py.
+its FLOPs per sample with 2 × (forward + backward MACs) of analyses/training.py in the total; the rows stay
+the forward pass's (see `_training_step_flops`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 import torch
 
+from archcalc.analyses.training import training
 from archcalc.backends.torch import build, freeze, hwc, nchw
 from archcalc.engine import analyze
 from archcalc.report import Report
@@ -81,15 +83,9 @@ def verify(spec: Spec, input_shape: Shape | None = None, train: bool = False) ->
     )
     if train:
         total = replace(
-            total, flops=_engine_step_flops(report), torch_flops=_training_step_flops(model, report)
+            total, flops=training(report).step_flops, torch_flops=_training_step_flops(model, report)
         )
     return Verification(spec.name, report.input, checks, total, torch.__version__, train)
-
-
-def _engine_step_flops(report: Report) -> int:
-    from archcalc.analyses.training import training
-
-    return training(report).step_flops
 
 
 def _run(model: Any, report: Report) -> tuple[dict[str, Shape], dict[str, int]]:

@@ -65,9 +65,9 @@ class Attention(Layer):
         return (inner + (3 * projection if inputs else 0), 4 * projection if weights else 0)
 
     def scratch(self, x: Shape, y: Shape) -> int:
-        """While the softmax runs (archcalc's module, eager torch): Q, K and V (3·N·D), the h·N×N scores and
-        their softmax (2·h·N²), and the scaled Q (N·D), less the output's N·D, which the walk counts but is
-        not made yet. `tests/backends/test_measure.py` checks it against torch's allocations."""
+        """While the softmax runs (archcalc's module, eager torch): Q, K and V (3·N·D) and the h·N×N scores
+        and their softmax (2·h·N²), less the output's N·D, which the walk counts but is not made yet.
+        `tests/backends/test_measure.py` checks it against torch's allocations."""
         count, width = x
         return 2 * count * width + 2 * self.heads * count * count
 
