@@ -13,7 +13,14 @@ from archcalc.allocation import building
 from archcalc.analyses.presets import PRESETS, Preset
 from archcalc.errors import escape
 from archcalc.render.jsontext import indented_json
-from archcalc.render.tables import ATTENTION_COLUMN, NUMERIC_COLUMNS, csv_text, markdown_table, rich_table
+from archcalc.render.tables import (
+    ATTENTION_COLUMN,
+    NUMERIC_COLUMNS,
+    csv_text,
+    markdown_table,
+    rich_table,
+    tree_name,
+)
 from archcalc.report import CONVENTION, CONVENTION_BRIEF, ROW_FIELDS, LayerRow, Report
 from archcalc.shapes import format_shape
 
@@ -196,7 +203,7 @@ def layer_cells(
         figures.append(lambda r: f"{r.attention_macs:,}")
     return [
         [
-            (escape(_tree_name(row) if tree else row.name), None),
+            (escape(tree_name(row) if tree else row.name), None),
             (escape(f"{row.kind} {row.summary}".rstrip()), None),
             _versus(lambda r: format_shape(r.output), row, before.get(row.name)),
             *((values.get(row.name, ""), None) for _, values in extras),
@@ -204,10 +211,6 @@ def layer_cells(
         ]
         for row in report.rows
     ]
-
-
-def _tree_name(row: LayerRow) -> str:
-    return "  " * row.depth + row.name.rsplit(".", 1)[-1]
 
 
 def summary_lines(

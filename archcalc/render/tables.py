@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from archcalc.analyses.presets import PRESETS
 from archcalc.errors import escape
-from archcalc.report import CONVENTION_BRIEF
+from archcalc.report import CONVENTION_BRIEF, LayerRow
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -38,18 +38,27 @@ def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> lis
     return [f"| {' | '.join(columns)} |", f"|{align}|", *(f"| {' | '.join(row)} |" for row in rows)]
 
 
+def tree_name(row: LayerRow) -> str:
+    """A row's name in a tree: its last part indented by its depth (`layer3.2.conv1` → `    conv1`)."""
+    return "  " * row.depth + row.name.rsplit(".", 1)[-1]
+
+
 def rich_table(
-    title: str, columns: Sequence[str], footers: Sequence[str] | None = None, wrap: bool = False
+    title: str,
+    columns: Sequence[str],
+    footers: Sequence[str] | None = None,
+    wrap: bool = False,
+    caption: str = CONVENTION_BRIEF,
 ) -> Table:
-    """A table captioned with the counting convention; numbers right-aligned; figures, names and shapes
-    never wrapped, and nothing ever cut short with an ellipsis (a too-long cell folds instead)."""
+    """A table captioned with the counting convention (or `caption`); numbers right-aligned; figures, names
+    and shapes never wrapped, and nothing ever cut short with an ellipsis (a too-long cell folds instead)."""
     from rich.text import Text
 
     from archcalc.render.boxed import QuickTable
 
     table = QuickTable(
         title=Text(escape(title)),
-        caption=CONVENTION_BRIEF,
+        caption=caption,
         caption_justify="left",
         show_footer=footers is not None,
     )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from archcalc.analyses.training import Training
 from archcalc.errors import escape
-from archcalc.render.tables import csv_text, markdown_table, rich_table
+from archcalc.render.tables import csv_text, markdown_table, rich_table, tree_name
 from archcalc.report import Report
 from archcalc.shapes import format_shape
 
@@ -31,9 +31,9 @@ def _cells(report: Report, step: Training) -> list[list[str]]:
     rows = []
     for row in report.rows:
         backward = step.rows[row.name]
-        name = "  " * row.depth + row.name.rsplit(".", 1)[-1]
-        rows.append([escape(name), escape(f"{row.kind} {row.summary}".rstrip()), format_shape(row.output),
-                     f"{row.macs:,}", f"{backward.input_grad:,}", f"{backward.weight_grad:,}"])  # fmt: skip
+        kind = escape(f"{row.kind} {row.summary}".rstrip())
+        rows.append([escape(tree_name(row)), kind, format_shape(row.output), f"{row.macs:,}",
+                     f"{backward.input_grad:,}", f"{backward.weight_grad:,}"])  # fmt: skip
     return rows
 
 
@@ -62,10 +62,9 @@ def to_rich(report: Report, step: Training) -> RenderableType:
     from rich.table import Table
 
     title = f"{report.name} — one training step, input {format_shape(report.input)}"
-    table = rich_table(title, COLUMNS, _footers(report, step))
+    table = rich_table(title, COLUMNS, _footers(report, step), caption=CONVENTION)
     for cells in _cells(report, step):
         table.add_row(*cells)
-    table.caption = CONVENTION
     summary = Table.grid(padding=(0, 2))
     for label, value in summary_lines(step):
         summary.add_row(label, value)
