@@ -3,9 +3,7 @@ each token; every figure worked out by hand."""
 
 import pytest
 
-from archcalc.engine import analyze
-from archcalc.errors import SpecError
-from tests.conftest import messages, row_of, spec_from
+from tests.conftest import refusal, row_of
 
 VIT_TOKENS = (197, 768)
 
@@ -72,13 +70,6 @@ def test_layer_norm_layer_scale_and_a_residual_work_on_tokens():
     )
 
 
-def refused(item: str, x: tuple[int, ...]) -> str:
-    spec = spec_from(f"name: t\ninput: [1]\nlayers:\n  - {item}\n")
-    with pytest.raises(SpecError) as error:
-        analyze(spec, x)
-    return messages(error)[0]
-
-
 @pytest.mark.parametrize(
     ("item", "x", "says"),
     [
@@ -111,4 +102,4 @@ def test_what_cannot_take_tokens_says_so_and_what_to_do(item, x, says):
     if says is None:
         assert row_of(item, x).output == (197 * 768,)  # torch's Flatten keeps the batch: N·D values
     else:
-        assert says in refused(item, x)
+        assert says in refusal(f"name: t\ninput: [1]\nlayers:\n  - {item}\n", x)[0]  # x given to the walk
