@@ -7,6 +7,7 @@ onnx = pytest.importorskip("onnx")
 from onnx import TensorProto, helper  # noqa: E402
 
 import archcalc  # noqa: E402
+from tests.importers import written_layers  # noqa: E402
 
 
 def weight(name, *dims):
@@ -48,7 +49,7 @@ def small_net(path):
 
 def test_an_onnx_graph_becomes_a_spec_with_the_counts_worked_out_by_hand(tmp_path):
     imported = archcalc.import_model(small_net(tmp_path / "small.onnx"))
-    assert imported.text.split("layers:\n")[1] == (
+    assert written_layers(imported) == (
         "  - conv: {name: conv, filters: 4, kernel: 3, padding: 1, act: relu}  # 8×8×4\n"
         "  - pool: {name: pool, kernel: 2}  # 4×4×4\n"
         "  - flatten: {name: flatten}  # 64\n"

@@ -7,7 +7,7 @@ torch = pytest.importorskip("torch")
 
 import archcalc  # noqa: E402
 from archcalc.importers import written  # noqa: E402
-from tests.importers import models  # noqa: E402
+from tests.importers import models, written_layers  # noqa: E402
 from tests.paths import SPECS  # noqa: E402
 
 
@@ -51,7 +51,7 @@ def test_stages_of_bottlenecks_become_one_block_whose_first_copy_takes_the_strid
 
 def test_a_module_that_concatenates_its_branches_becomes_branches_named_after_them():
     imported = archcalc.import_model(models.WithInception(), input=(8, 8, 3))
-    assert imported.text.split("layers:\n")[1] == (
+    assert written_layers(imported) == (
         "  - conv: {name: stem, filters: 6, kernel: 3, padding: 1}  # 8×8×6\n"
         "  - branches:  # 8×8×16\n"
         "      name: mixed\n"
@@ -73,7 +73,7 @@ def test_a_module_that_concatenates_its_branches_becomes_branches_named_after_th
 
 def test_a_module_whose_inner_value_is_read_outside_it_is_written_out_in_its_parent():
     imported = archcalc.import_model(models.Skipping(), input=(8, 8, 3))
-    assert imported.text.split("layers:\n")[1] == (
+    assert written_layers(imported) == (
         "  - conv: {name: enc_conv1, filters: 4, kernel: 3, padding: 1}  # 8×8×4\n"
         "  - conv: {name: enc_conv2, filters: 4, kernel: 3, padding: 1}  # 8×8×4\n"
         "  - concat: {name: concat, from: [enc_conv2, enc_conv1]}  # 8×8×8\n"

@@ -6,7 +6,7 @@ torch = pytest.importorskip("torch")
 
 import archcalc  # noqa: E402
 from archcalc.importers.read import read_model  # noqa: E402
-from tests.importers import models  # noqa: E402
+from tests.importers import models, written_layers  # noqa: E402
 from tests.paths import SPECS  # noqa: E402
 
 ZOO = sorted(path.stem for path in SPECS.glob("*.yaml"))
@@ -64,7 +64,7 @@ def test_conv_batch_norm_and_activation_fold_into_one_layer_and_a_residual_add_i
 
 def test_functions_are_read_as_the_layers_they_are():
     imported = archcalc.import_model(models.Functional(), input=(8, 8, 3))
-    assert imported.text.split("layers:\n")[1] == (
+    assert written_layers(imported) == (
         "  - conv: {name: left, filters: 4, kernel: 1, act: sigmoid}  # 8×8×4\n"
         "  - conv: {name: right, from: -2, filters: 6, kernel: 3, padding: 1, act: {fn: leaky_relu, slope: 0.1}}  # 8×8×6\n"
         "  - concat: {name: concat, from: [left, right]}  # 8×8×10\n"
@@ -91,7 +91,7 @@ def test_every_op_without_a_kind_is_named_and_nothing_is_counted_as_zero():
 
 def test_a_model_fx_cannot_trace_is_run_on_meta_tensors_and_read_from_the_calls_it_makes():
     imported = archcalc.import_model(models.ShapeDependent(), input=(16, 16, 3))
-    assert imported.text.split("layers:\n")[1] == (
+    assert written_layers(imported) == (
         "  - conv: {name: conv, filters: 8, kernel: 3, padding: 1, act: relu}  # 16×16×8\n"
         "  - pool: {name: pool, kernel: 2}  # 8×8×8\n"
         "  - pool: {name: pool_2, kernel: 2}  # 4×4×8\n"
