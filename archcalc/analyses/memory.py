@@ -1,13 +1,12 @@
-"""Memory a spec needs: parameters per dtype, and activations for inference (peak) and for training.
+"""Memory a spec needs for inference: parameters per dtype, and the peak of activations (training's is
+analyses/training_memory.py).
 
 Inference keeps only what is still to be read, walking the engine's graph in running order: a layer's input
 and output coexist while it runs, then the input is freed once its last reader has run — except the
 network's input, which the caller holds throughout, and a residual's or branch set's input, which its torch
 module holds until it returns; a path's output lives until the merge, and a conv or dense with a fused batch
 norm briefly holds two outputs. The peak of that walk is the inference figure, as eager torch allocates
-(fused activations work in place). Training keeps every
-layer's output for the backward pass, plus the input: the sum of all activations. Figures are elements
-per sample; bytes = elements × batch × dtype size.
+(fused activations work in place). Figures are elements per sample; bytes = elements × batch × dtype size.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from archcalc.engine import analyze
 from archcalc.graph import Graph, Node
 from archcalc.layers.composite import Composite
+from archcalc.report import Report
 from archcalc.shapes import Shape, numel
 from archcalc.spec.model import Spec
 
@@ -29,18 +29,18 @@ class Memory:
     buffers: int
     inference_peak: int
     """Most activation elements alive at once in one forward pass, per sample (input included)."""
-    training: int
-    """Activation elements kept for the backward pass, per sample: the input and every layer's output."""
 
     def bytes(self, elements: int, batch: int, dtype: str) -> int:
         return elements * batch * DTYPE_BYTES[dtype]
 
 
 def memory(spec: Spec, input_shape: Shape | None = None) -> Memory:
-    report = analyze(spec, input_shape)
+    return inference_memory(analyze(spec, input_shape))
+
+
+def inference_memory(report: Report) -> Memory:
     assert report.graph is not None
-    training = numel(report.input) + report.totals.activations
-    return Memory(report.totals.params, report.totals.buffers, inference_peak(report.graph), training)
+    return Memory(report.totals.params, report.totals.buffers, inference_peak(report.graph))
 
 
 def inference_peak(graph: Graph) -> int:

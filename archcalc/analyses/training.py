@@ -63,17 +63,25 @@ def training(report: Report) -> Training:
 
 
 def _backward_of_layers(graph: Graph) -> dict[Node, Backward]:
-    """Each computing node's backward MACs; a node's output needs a gradient when it has trained
-    parameters or reads an output that does."""
+    """Each computing node's backward MACs."""
+    return {
+        node: Backward(*node.layer.backward_macs(node.row.input, node.row.output, weights=weights,
+                                                 inputs=inputs))
+        for node, (inputs, weights) in gradient_flow(graph).items()
+        if node.layer is not None
+    }  # fmt: skip
+
+
+def gradient_flow(graph: Graph) -> dict[Node, tuple[bool, bool]]:
+    """For each computing node in running order: (whether its input needs a gradient, whether its
+    weights are trained). A node's output needs one when either holds: it has trained parameters or reads
+    an output that does."""
     needs_grad: set[Node] = set()
-    costs: dict[Node, Backward] = {}
+    flow: dict[Node, tuple[bool, bool]] = {}
     for node in graph.order:
         inputs = any(source.value in needs_grad for source in node.inputs)
         weights = node.row.trainable_params > 0
         if inputs or weights:
             needs_grad.add(node)
-        if node.layer is not None:
-            row = node.row
-            costs[node] = Backward(*node.layer.backward_macs(row.input, row.output, weights=weights,
-                                                              inputs=inputs))  # fmt: skip
-    return costs
+        flow[node] = (inputs, weights)
+    return flow

@@ -16,11 +16,19 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_flatten
 
 from archcalc.analyses.memory import memory
-from archcalc.backends.torch import build, nchw
+from archcalc.analyses.training_memory import training_memory as kept_for_backward
+from archcalc.backends.torch import build, freeze, nchw
 from archcalc.engine import analyze
+from archcalc.shapes import Shape
 from archcalc.spec.model import Spec
 
 FP32_BYTES = 4
+
+
+KEPT_TOLERANCE = 0.05
+"""How far the bytes autograd keeps may be from archcalc's figure for `verify --train` to pass: the zoo
+agrees exactly, and so do 398 of 400 random specs (benchmarks/fuzz.py); 5% leaves room for the layouts
+torch's CPU kernels choose for themselves (a conv's output channels last), never for a missing tensor."""
 
 
 @dataclass(frozen=True)
@@ -28,10 +36,18 @@ class MemoryCheck:
     batch: int
     predicted_bytes: int
     measured_bytes: int
+    tolerance: float = KEPT_TOLERANCE
 
     @property
     def ratio(self) -> float:
+        if not self.predicted_bytes:  # nothing trained: nothing kept, on both sides if they agree
+            return 1.0 if not self.measured_bytes else float("inf")
         return self.measured_bytes / self.predicted_bytes
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the measured bytes are within `tolerance` of the predicted."""
+        return abs(self.measured_bytes - self.predicted_bytes) <= self.tolerance * self.predicted_bytes
 
 
 class _LiveTensors(TorchDispatchMode):  # type: ignore[no-untyped-call]
@@ -64,6 +80,39 @@ class _LiveTensors(TorchDispatchMode):  # type: ignore[no-untyped-call]
             self.owned[key][1] += 1
             weakref.finalize(tensor, self._release, key)
         return out
+
+
+class _SavedTensors:
+    """Counts the distinct storages autograd saves for the backward pass (saved_tensors_hooks), other than
+    the parameters' and buffers' (weights are counted apart)."""
+
+    def __init__(self, model: Any) -> None:
+        self.weights = {t.untyped_storage().data_ptr() for t in [*model.parameters(), *model.buffers()]}
+        self.sizes: dict[int, int] = {}
+
+    def pack(self, tensor: Any) -> Any:
+        storage = tensor.untyped_storage()
+        if storage.data_ptr() not in self.weights:
+            self.sizes[storage.data_ptr()] = storage.nbytes()
+        return tensor
+
+
+def training_memory(
+    spec: Spec, input_shape: Shape | None = None, batch: int = 2, dtype: str = "fp32"
+) -> MemoryCheck:
+    """The bytes archcalc predicts a training step keeps for its backward pass beside those torch's autograd
+    saves in a real forward pass in training mode on the CPU (batch 2: batch norm trains on more than one
+    value; bf16: under autocast). Saved tensors stay alive until the backward pass, so storages are told
+    apart by address."""
+    report = analyze(spec, input_shape)
+    model = build(spec, report).train()
+    freeze(model, report)
+    counter = _SavedTensors(model)
+    mixed = torch.autocast("cpu", dtype=torch.bfloat16, enabled=dtype == "bf16")
+    with mixed, torch.autograd.graph.saved_tensors_hooks(counter.pack, lambda tensor: tensor):
+        model(torch.randn(nchw(report.input, batch)))
+    predicted = kept_for_backward(report).kept.bytes(batch, dtype)
+    return MemoryCheck(batch, predicted, sum(counter.sizes.values()))
 
 
 def inference_memory(spec: Spec, batch: int = 4) -> MemoryCheck:

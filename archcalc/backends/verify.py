@@ -20,6 +20,7 @@ from typing import Any
 import torch
 
 from archcalc.analyses.training import training
+from archcalc.backends.measure import MemoryCheck, training_memory
 from archcalc.backends.torch import build, freeze, hwc, nchw
 from archcalc.engine import analyze
 from archcalc.report import Report
@@ -60,10 +61,13 @@ class Verification:
     torch_version: str
     train: bool = False
     """Whether the FLOPs are of a training step (forward + backward) rather than a forward pass."""
+    kept: MemoryCheck | None = None
+    """With `train`: the bytes autograd keeps for the backward pass, archcalc's and torch's."""
 
     @property
     def ok(self) -> bool:
-        return self.total.ok and all(check.ok for check in self.checks)
+        kept_ok = self.kept is None or self.kept.agrees
+        return kept_ok and self.total.ok and all(check.ok for check in self.checks)
 
     @property
     def failures(self) -> list[Check]:
@@ -72,7 +76,8 @@ class Verification:
 
 def verify(spec: Spec, input_shape: Shape | None = None, train: bool = False) -> Verification:
     """Build `spec` on the meta device, run it once, and compare every row of the engine's report; with
-    `train`, the total is one training step's (forward + backward) instead of the forward pass's."""
+    `train`, the total is one training step's (forward + backward) instead of the forward pass's, and a
+    real forward pass in training mode (CPU, batch 2) counts what autograd keeps for the backward pass."""
     report = analyze(spec, input_shape)
     with torch.device("meta"):
         model = build(spec, report).eval()
@@ -81,11 +86,11 @@ def verify(spec: Spec, input_shape: Shape | None = None, train: bool = False) ->
     total = replace(
         measured.check("", "", report.output, report.totals.params, report.totals.flops), name="total"
     )
-    if train:
-        total = replace(
-            total, flops=training(report).step_flops, torch_flops=_training_step_flops(model, report)
-        )
-    return Verification(spec.name, report.input, checks, total, torch.__version__, train)
+    if not train:
+        return Verification(spec.name, report.input, checks, total, torch.__version__)
+    total = replace(total, flops=training(report).step_flops, torch_flops=_training_step_flops(model, report))
+    kept = training_memory(spec, input_shape)
+    return Verification(spec.name, report.input, checks, total, torch.__version__, train, kept)
 
 
 def _run(model: Any, report: Report) -> tuple[dict[str, Shape], dict[str, int]]:

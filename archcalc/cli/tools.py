@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Collection
+from typing import Annotated, Any
 
 import typer
 
@@ -11,6 +12,7 @@ from archcalc.cli.app import (
     ExplainFormat,
     InputOption,
     InputShape,
+    Mode,
     SetOption,
     SpecArgument,
     TableFormat,
@@ -109,30 +111,62 @@ def diff(  # noqa: PLR0917 (one parameter per command-line option)
 def memory(  # noqa: PLR0917 (one parameter per command-line option)
     spec: SpecArgument,
     batch: Annotated[str, typer.Option("--batch", "-b", help="Batch sizes, e.g. 1,8,32.")] = "1",
-    dtype: Annotated[str, typer.Option(help="Data types, e.g. fp32,bf16 (fp32, fp16, bf16, int8).")] = "fp32",
+    dtype: Annotated[
+        str, typer.Option(help="Data types, e.g. fp32,bf16 (fp32, fp16, bf16, int8; training: not int8).")
+    ] = "fp32",
     input_shape: InputOption = None,
     assign: SetOption = None,
     output_format: Annotated[
         TableJsonCsv, typer.Option("--format", "-f", help="How to print the result.")
     ] = TableJsonCsv.table,
+    mode: Annotated[
+        Mode, typer.Option("--mode", help="infer (the activation peak), or train (a training step's memory).")
+    ] = Mode.infer,
+    optimizer: Annotated[
+        str | None, typer.Option(help="With --mode train: sgd, momentum, adam, adamw (several: sgd,adamw).")
+    ] = None,
+    checkpoint: Annotated[
+        str | None, typer.Option(help="With --mode train: blocks recomputed in backward, e.g. layer1,layer2.")
+    ] = None,
 ) -> None:
-    """Parameter and activation memory: the inference peak (with lifetimes) and what training keeps."""
+    """Memory in bytes: weights and the inference activation peak (with lifetimes); with --mode train,
+    weights, gradients, optimizer state and the activations autograd keeps for the backward pass."""
     from archcalc.analyses import memory as memory_model
+    from archcalc.analyses.training_memory import OPTIMIZER_STATES, TRAINING_DTYPES, training_memory
 
     batches = whole_numbers(batch, "--batch")
-    dtypes = [part.strip() for part in dtype.split(",")]
-    if any(d not in memory_model.DTYPE_BYTES for d in dtypes):
-        raise typer.BadParameter(
-            f"batches like 1,8,32 and dtypes among {', '.join(memory_model.DTYPE_BYTES)}"
-        )
-    loaded, input_shape = load_set(spec, assign, input_shape)
-    numeric_input(loaded, input_shape, "memory")
-    result = guarded(lambda: memory_model.memory(loaded, input_shape))
+    dtypes = choices(dtype, memory_model.DTYPE_BYTES if mode is Mode.infer else TRAINING_DTYPES, "--dtype")
+    if mode is Mode.infer and (optimizer or checkpoint):
+        raise typer.BadParameter("applies to --mode train only", param_hint="--optimizer/--checkpoint")
+    optimizers = choices(optimizer or "sgd", OPTIMIZER_STATES, "--optimizer")
+    report = analysed(*numeric_loaded(spec, assign, input_shape))
     from archcalc.render import memory as render
 
-    writers = {TableJsonCsv.table: render.render_memory, TableJsonCsv.json: render.memory_json,
-               TableJsonCsv.csv: render.memory_csv}  # fmt: skip
-    emit(writers[output_format](result, batches, dtypes), None)
+    if mode is Mode.infer:
+        writers = {TableJsonCsv.table: render.render_memory, TableJsonCsv.json: render.memory_json,
+                   TableJsonCsv.csv: render.memory_csv}  # fmt: skip
+        emit(writers[output_format](memory_model.inference_memory(report), batches, dtypes), None)
+        return
+    names = [part.strip() for part in checkpoint.split(",")] if checkpoint else []
+    result = guarded(lambda: training_memory(report, names))
+    trainers = {TableJsonCsv.table: render.render_training, TableJsonCsv.json: render.training_json,
+                TableJsonCsv.csv: render.training_csv}  # fmt: skip
+    emit(trainers[output_format](result, (batches, dtypes, optimizers)), None)
+
+
+def numeric_loaded(spec: str, assign: str | None, input_shape: InputShape | None) -> tuple[Any, Any]:
+    """The spec and input size given, checked to be numbers (memory is counted in bytes)."""
+    loaded, input_shape = load_set(spec, assign, input_shape)
+    numeric_input(loaded, input_shape, "memory")
+    return loaded, input_shape
+
+
+def choices(text: str, known: Collection[str], option: str) -> list[str]:
+    """`fp32,bf16` → ['fp32', 'bf16'], each one of `known` (else a usage error listing them)."""
+    chosen = [part.strip() for part in text.split(",")]
+    if any(choice not in known for choice in chosen):
+        raise typer.BadParameter(f"choose among {', '.join(known)}, comma-separated", param_hint=option)
+    return chosen
 
 
 @app.command()

@@ -8,7 +8,8 @@ from pydantic import model_validator
 
 from archcalc.layers.base import Layer, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape, is_tokens
+from archcalc.layers.saving import Saved, activation_saves
+from archcalc.shapes import Shape, is_tokens, numel
 
 ActivationName = Literal[
     "relu", "relu6", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
@@ -74,6 +75,20 @@ class Act(Layer):
 
     def describe(self) -> str:
         return self.fn if self.slope is None else f"{self.fn}({self.slope:g})"
+
+    def keeps(self, inplace: bool) -> str:
+        """'output', 'input' or 'copy' (see activation_saves), as torch builds it (`inplace` where asked
+        and the activation has an in-place form)."""
+        return activation_saves(self.fn, inplace and self.fn in INPLACE)
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """As its own layer, out of place: its output (ReLU, sigmoid, tanh, softmax) or its input."""
+        return Saved(output=True) if self.keeps(inplace=False) == "output" else Saved(input=True)
+
+    def saved_after(self, y: Shape, inplace: bool) -> Saved:
+        """Applied to a tensor made just for it (a fused conv's output, an add): its output, or a tensor
+        of the output's size (that input, or its copy)."""
+        return Saved(output=True) if self.keeps(inplace) == "output" else Saved(new=numel(y))
 
 
 def _axes_of_channels(x: Shape) -> tuple[int, ...]:

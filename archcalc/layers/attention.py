@@ -9,6 +9,7 @@ from pydantic import Strict
 from archcalc.errors import ShapeError
 from archcalc.layers.base import WHOLE, Layer, PositiveInt, Window, register
 from archcalc.layers.kit import Module, TorchKit
+from archcalc.layers.saving import Saved
 from archcalc.shapes import Shape, as_tokens, factor
 
 
@@ -70,6 +71,16 @@ class Attention(Layer):
         `tests/backends/test_measure.py` checks it against torch's allocations."""
         count, width = x
         return 2 * count * width + 2 * self.heads * count * count
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """What archcalc's module keeps: the scaled Q, Kᵀ and V as the batched matmuls copy them from the
+        heads' views (3·N·D; of one head, the matmuls read the Q, K, V tensor itself, 3·N·D, and the scaled
+        Q), the softmax (h·N²); where the projections are trained their inputs, x and the heads' outputs
+        joined (N·D); the projections' weights for the gradients of their inputs."""
+        count, width = x
+        copies = 3 + (self.heads == 1) + weights
+        matrices = width * width * (1 + 3 * inputs)  # the output projection's; Q, K, V's for x's gradient
+        return Saved(input=weights, new=copies * count * width + self.heads * count * count, weights=matrices)
 
     def bias_adds(self, x: Shape, y: Shape) -> int:
         count, width = x

@@ -19,6 +19,7 @@ from pydantic import (
 
 from archcalc.errors import DocPath, ShapeError, Via
 from archcalc.layers.kit import Module, TorchKit
+from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import Shape, Tiling
 
 PositiveInt = Annotated[int, Strict(), Field(gt=0)]
@@ -237,6 +238,16 @@ class Layer(BaseModel):
         does: ∂L/∂x = Wᵀ·∂L/∂y and ∂L/∂W = ∂L/∂y·xᵀ, each = the forward MACs (0 for a layer without)."""
         macs = self.macs(x, y)
         return (macs if inputs else 0, macs if weights else 0)
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """What autograd keeps of this layer for the backward pass when its output needs a gradient
+        (layers/saving.py): `weights` when its weights are trained, `inputs` when its input needs a
+        gradient. Nothing by default (a zero pad, an add)."""
+        return NOTHING
+
+    def is_view(self) -> bool:
+        """Whether its output is its input's storage seen again (flatten, a crop, identity): kept once."""
+        return False
 
     def scratch(self, x: Shape, y: Shape) -> int:
         """Elements a layer's torch module holds while it runs besides its input and output (eager torch):

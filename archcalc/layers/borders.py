@@ -10,6 +10,7 @@ from archcalc.errors import ShapeError
 from archcalc.layers.base import Layer, PositivePair, register
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.merge import Merge
+from archcalc.layers.saving import PADS_KEEPING_INPUT, Saved
 from archcalc.shapes import Shape, as_volume, check_padding_mode, format_shape
 
 Sides = tuple[int, int, int, int]
@@ -62,6 +63,9 @@ class Crop(Merge):
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.crop(self.box(x, y))
+
+    def is_view(self) -> bool:
+        return True
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         top, _, left, _ = self.box(x, y)
@@ -129,6 +133,9 @@ class Pad(Layer):
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         top, bottom, left, right = self.padding
         return getattr(kit.nn, TORCH_PADS[self.mode])((left, right, top, bottom))
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        return Saved(input=self.mode in PADS_KEEPING_INPUT)  # only reached where its input needs a gradient
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         top, bottom, left, right = self.padding

@@ -12,6 +12,7 @@ from archcalc.layers.base import LAYERS_SCHEMA, Layer, register
 from archcalc.layers.composite import Composite, PartParser, Value, Walk
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.merge import refuse_tokens
+from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import Shape, format_shape
 
 
@@ -69,6 +70,15 @@ class Branches(Composite):
 
     def part_lists(self) -> list[tuple[str, list[Layer]]]:
         return [(f"{name}.", layers) for name, layers in self.paths.items()]
+
+    def merge_saved(self, y: Shape) -> Saved:
+        """The activation works in place on the concat or the sum (a lone added path's output is passed on
+        as it is: out of place on it)."""
+        if self.act is None:
+            return NOTHING
+        if self.merge == "add" and len(self.paths) == 1:
+            return self.act.saved(y, y, weights=False, inputs=True)
+        return self.act.saved_after(y, inplace=True)
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         paths = {

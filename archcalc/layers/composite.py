@@ -10,6 +10,7 @@ from pydantic import Field
 from archcalc.errors import DocPath
 from archcalc.layers.base import Layer, Layers, marks, register
 from archcalc.layers.kit import Module, TorchKit
+from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import Shape, format_shape
 
 PartParser = Callable[[Any, DocPath], list[Layer]]
@@ -72,6 +73,11 @@ class Composite(Layer):
         """The lists of layers written inside this one, each in order and with the scope its rows are named
         in (`shortcut.`, a path's `name.`); every list takes the composite's input."""
         raise NotImplementedError
+
+    def merge_saved(self, y: Shape) -> Saved:
+        """What its merge (an add, a concat, a plain block's activation) keeps for the backward pass: only
+        what its activation keeps (an add or a concat keeps nothing)."""
+        return NOTHING
 
     def summary(self) -> str:
         """The block use it came from (`basic(width=64, stride=2)`), else its settings; parts show theirs."""

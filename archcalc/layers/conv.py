@@ -19,6 +19,7 @@ from archcalc.layers.base import (
 )
 from archcalc.layers.fused import Fused
 from archcalc.layers.kit import Module, TorchKit
+from archcalc.layers.saving import PADS_KEEPING_INPUT, Saved
 from archcalc.shapes import (
     Pair,
     Shape,
@@ -129,6 +130,19 @@ class Conv(Fused):
 
     def macs(self, x: Shape, y: Shape) -> int:
         return y[0] * y[1] * y[2] * self.weights_per_filter(x)
+
+    def kept_input(self, x: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """Its input as the conv reads it: where torch pads first, the padded copy — all the padding for a
+        padding_mode other than zeros (and replicate or reflect padding keeps the input too, where it needs a
+        gradient), the odd pixel of an uneven 'same' (the even part is the conv's own)."""
+        (top, bottom), (left, right) = self.pads()
+        if self.padding_mode == "zeros":
+            if top == bottom and left == right:
+                return Saved(input=True)
+            top, left = bottom - top, right - left
+            bottom = right = 0
+        padded = (x[0] + top + bottom) * (x[1] + left + right) * x[2]
+        return Saved(input=inputs and self.padding_mode in PADS_KEEPING_INPUT, new=padded)
 
     torch_modules = ("Conv2d",)
 

@@ -10,6 +10,7 @@ from archcalc.errors import ShapeError
 from archcalc.layers.base import WHOLE, Layer, PositiveInt, Window, register
 from archcalc.layers.fused import Fused
 from archcalc.layers.kit import Module, TorchKit
+from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import Dim, Shape, as_vector, factor, is_tokens, numel
 
 
@@ -27,6 +28,9 @@ class Flatten(Layer):
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         return [f"n = {'·'.join(map(factor, x))} = {y[0]:,} (no parameters)"]
+
+    def is_view(self) -> bool:
+        return True
 
     torch_modules = ("Flatten",)
 
@@ -79,6 +83,17 @@ class Dense(Fused):
 
     def macs(self, x: Shape, y: Shape) -> int:
         return numel(y) * x[-1]
+
+    def kept_input(self, x: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """Only for the weight gradient (torch's addmm keeps x where W is trained); a volume's channels-last
+        view is copied before the product, and that copy is what it keeps."""
+        if not weights:
+            return NOTHING
+        return Saved(new=numel(x)) if len(x) == 3 else Saved(input=True)
+
+    def kept_weights(self, x: Shape, inputs: bool) -> int:
+        """Only where the input needs a gradient (torch's addmm keeps W for x's gradient alone)."""
+        return super().kept_weights(x, inputs) if inputs else 0
 
     torch_modules = ("Linear", "PerPosition")
 

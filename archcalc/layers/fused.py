@@ -10,6 +10,7 @@ from archcalc.layers.activation import INPLACE, Act
 from archcalc.layers.base import Layer
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.norm import batchnorm_params
+from archcalc.layers.saving import Saved
 from archcalc.shapes import Shape, numel
 
 
@@ -74,6 +75,27 @@ class Fused(Layer):
     def buffer_count(self, x: Shape) -> int:
         """The fused batch norm's running mean and variance."""
         return 2 * self.width if self.bn else 0
+
+    def kept_input(self, x: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """What the weight layer keeps to compute its weight gradient (∂L/∂W = ∂L/∂y·xᵀ): its input."""
+        return Saved(input=True)
+
+    def kept_weights(self, x: Shape, inputs: bool) -> int:
+        """The weights it keeps for the input gradient (∂L/∂x = Wᵀ·∂L/∂y; a conv keeps them regardless)."""
+        return self.param_count(x) - self.fused_params()
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """The weight layer's input (see kept_input); a fused batch norm its own input (the weight layer's
+        output, a tensor of its own) and each channel's mean and 1/σ; the activation its output, or a
+        tensor of the output's size (its input, or the copy an in-place op keeps of it)."""
+        saved = self.kept_input(x, weights=weights, inputs=inputs) + Saved(
+            weights=self.kept_weights(x, inputs)
+        )
+        if self.bn:
+            saved += Saved(new=numel(y), per_batch=2 * self.width)
+        if self.act is not None:
+            saved += self.act.saved_after(y, inplace=True)
+        return saved
 
     def outputs_alive(self) -> int:
         """2 where a second stage writes a new tensor while the first's is alive: a fused batch norm, or an

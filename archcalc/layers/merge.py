@@ -7,7 +7,8 @@ from typing import ClassVar
 from archcalc.errors import ShapeError
 from archcalc.layers.base import Layer, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape, describe_shape, format_shape, is_tokens
+from archcalc.layers.saving import Saved
+from archcalc.shapes import Shape, describe_shape, format_shape, is_tokens, numel
 
 
 class Merge(Layer):
@@ -82,6 +83,12 @@ class Mul(_Elementwise):
 
     kind = "mul"
     how = "mul"
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """Each factor, for the other's gradient (∂(a·b)/∂a = b); torch multiplies a pair at a time, so of
+        more than two, each partial product too."""
+        factors = len(self.sources or ())
+        return Saved(input=True, new=max(factors - 2, 0) * numel(y))
 
 
 def _differ(a: object, b: object) -> bool:

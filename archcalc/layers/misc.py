@@ -10,7 +10,8 @@ from pydantic import Field, Strict
 from archcalc.errors import ShapeError
 from archcalc.layers.base import Layer, PositiveInt, check_groups, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape, as_volume, describe_shape
+from archcalc.layers.saving import NOTHING, Saved
+from archcalc.shapes import Shape, as_volume, describe_shape, numel
 
 
 @register
@@ -41,6 +42,17 @@ class Dropout(Layer):
     def describe(self) -> str:
         return f"p={self.p:g}" + (", channels" if self.channels else "")
 
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """The scaled keep-mask it multiplied by (a value per element, per channel with `channels`), in the
+        activation dtype: torch's CPU dropout is input × mask (CUDA's fused kernel keeps 1 byte each)."""
+        if self.is_view():
+            return NOTHING
+        return Saved(new=x[-1] if self.channels else numel(x))
+
+    def is_view(self) -> bool:
+        """With p = 0 torch returns its input as it is."""
+        return self.p == 0
+
 
 @register
 class Identity(Layer):
@@ -51,6 +63,9 @@ class Identity(Layer):
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.Identity()
+
+    def is_view(self) -> bool:
+        return True
 
 
 @register
@@ -76,6 +91,10 @@ class LayerScale(Layer):
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.layer_scale(x[-1], self.init, volume=len(x) == 3)
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """x, for γ's gradient (∂L/∂γ = Σ ∂L/∂y·x), where γ is trained."""
+        return Saved(input=weights)
 
 
 @register
@@ -131,3 +150,10 @@ class DropPath(Layer):
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.drop_path(self.p)
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """Each sample's keep-or-drop factor (one fp32 value)."""
+        return Saved(fp32=1) if self.p else NOTHING
+
+    def is_view(self) -> bool:
+        return not self.p

@@ -9,7 +9,8 @@ from pydantic import Field, Strict
 from archcalc.errors import ShapeError
 from archcalc.layers.base import Layer, PositiveInt, check_groups, register
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.shapes import Shape, as_volume, describe_shape, is_tokens
+from archcalc.layers.saving import Saved
+from archcalc.shapes import Shape, as_volume, describe_shape, is_tokens, numel
 
 
 def batchnorm_params(channels: int) -> int:
@@ -74,6 +75,10 @@ class BatchNorm(AffineNorm):
         norm = kit.nn.BatchNorm2d if len(x) == 3 else kit.nn.BatchNorm1d
         return norm(x[-1], self.eps, self.momentum, self.affine)
 
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """Its input, and the batch's mean and 1/σ per channel."""
+        return Saved(input=True, per_batch=2 * x[-1])
+
 
 @register
 class LayerNorm(AffineNorm):
@@ -105,6 +110,11 @@ class LayerNorm(AffineNorm):
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.layer_norm(x[-1], self.eps, self.affine, volume=len(x) == 3)
 
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """Its input (of a volume, the channels-last view of it: the same storage), and the mean and 1/σ of
+        every position (fp32)."""
+        return Saved(input=True, fp32=2 * (numel(x) // x[-1]))
+
 
 @register
 class GroupNorm(AffineNorm):
@@ -134,6 +144,10 @@ class GroupNorm(AffineNorm):
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.GroupNorm(self.groups, x[-1], self.eps, self.affine)
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """Its input, and each group's mean and 1/σ (fp32)."""
+        return Saved(input=True, fp32=2 * self.groups)
 
 
 @register
@@ -165,3 +179,9 @@ class LRN(Layer):
 
     def describe(self) -> str:
         return f"size {self.size}"
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """torch computes x / (k + α·avg(x²))^β from ops each keeping what its gradient needs: x, the
+        squares padded by size − 1 channels (the pool's input), the sum before the power and the power."""
+        height, width, channels = x
+        return Saved(input=True, new=(channels + self.size - 1) * height * width + 2 * numel(x))

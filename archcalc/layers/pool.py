@@ -8,6 +8,7 @@ from pydantic import Strict, model_validator
 
 from archcalc.layers.base import WHOLE, Layer, NonNegativePair, PositiveInt, PositivePair, Window, register
 from archcalc.layers.kit import Module, TorchKit
+from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import (
     Pair,
     Shape,
@@ -122,6 +123,9 @@ class Pool(Layer):
             text += f" d{format_axes(self.dilation)}"
         return text + (" ceil" if self.ceil_mode else "")
 
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        return pool_saved(self.op, y)
+
 
 @register
 class GlobalPool(Layer):
@@ -150,6 +154,10 @@ class GlobalPool(Layer):
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.nn.AdaptiveMaxPool2d(1) if self.op == "max" else kit.nn.AdaptiveAvgPool2d(1)
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """torch averages to 1×1 as a mean, which keeps nothing."""
+        return pool_saved(self.op, y) if self.op == "max" else NOTHING
 
     def describe(self) -> str:
         return self.op
@@ -185,6 +193,16 @@ class AdaptivePool(Layer):
 
     def describe(self) -> str:
         return f"{self.op} to {format_shape(self.output)}"
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """torch averages to 1×1 as a mean, which keeps nothing."""
+        return NOTHING if self.op == "avg" and tuple(self.output) == (1, 1) else pool_saved(self.op, y)
+
+
+def pool_saved(op: str, y: Shape) -> Saved:
+    """A pool keeps its input (to spread the gradient over each window), max pooling also the int64 index
+    of each output's maximum."""
+    return Saved(input=True, int64=numel(y) if op == "max" else 0)
 
 
 def _adaptive_op(module: Any) -> str:

@@ -13,6 +13,7 @@ from archcalc.layers.composite import Composite, PartParser, Value, Walk, parse_
 from archcalc.layers.conv import Conv
 from archcalc.layers.dense import Dense
 from archcalc.layers.kit import Module, TorchKit
+from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import Pair, Shape, describe_shape, format_axes, format_shape, is_tokens
 
 
@@ -132,6 +133,17 @@ class Residual(Composite):
         mode = "a list of layers" if isinstance(self.shortcut, list) else self._shortcut_layer(x, y)[0]
         return [f"a[l+2] = {g}(z[l+2] + Ws·a[l]) with Ws = {mode}: a[l] is {format_shape(x)}, z[l+2] is "
                 f"{format_shape(y)}"]  # fmt: skip
+
+    def merge_saved(self, y: Shape) -> Saved:
+        """The activation after the add works in place on the sum; a plain block's, out of place, on the
+        body's output."""
+        if self.act is None:
+            return NOTHING
+        return (
+            self.act.saved(y, y, weights=False, inputs=True)
+            if self.plain
+            else self.act.saved_after(y, inplace=True)
+        )
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         body = kit.parts(self.body)

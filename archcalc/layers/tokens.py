@@ -10,6 +10,7 @@ from pydantic import Strict
 from archcalc.layers.base import WHOLE, Layer, PositiveInt, PositivePair, Window, register
 from archcalc.layers.conv import Conv
 from archcalc.layers.kit import Module, TorchKit
+from archcalc.layers.saving import Saved
 from archcalc.shapes import Shape, Tiling, as_tokens, explain_window, format_shape, numel
 
 
@@ -69,6 +70,10 @@ class PatchEmbed(Layer):
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         proj = kit.nn.Conv2d(x[2], self.dim, self.patch, self.patch, bias=self.bias)
         return kit.transformer.PatchEmbed(proj)
+
+    def saved(self, x: Shape, y: Shape, *, weights: bool, inputs: bool) -> Saved:
+        """The conv's input and weights, as a conv keeps them."""
+        return Saved(input=True, weights=self.dim * self.projection().weights_per_filter(x))
 
     def explain(self, x: Shape, y: Shape) -> list[str]:
         grid = self.projection().output_shape(x)
@@ -162,6 +167,10 @@ class TokenPool(Layer):
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         return kit.transformer.TokenPool(self.op)
+
+    def is_view(self) -> bool:
+        """The class token is read where it is; a mean is a new tensor."""
+        return self.op == "class"
 
     def describe(self) -> str:
         return self.op

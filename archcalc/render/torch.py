@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from archcalc.backends.bench import BenchResult, BenchRow
+    from archcalc.backends.measure import MemoryCheck
     from archcalc.backends.verify import Check, Verification
 
 BENCH_FIELDS = ("batch", "status", "iterations", "median_ms", "p10_ms", "p90_ms", "samples_per_s",
@@ -51,9 +52,22 @@ def verification_rich(result: Verification, everything: bool = False) -> Rendera
     shown = [*result.checks, result.total] if everything else [*result.failures, result.total]
     whole_words_table(table, columns, [_cells(check) for check in shown], left=columns[:2])
     checked = len(result.checks) + 1
-    verdict = (f"all {checked} checks agree: shapes, params and FLOPs" if result.ok
-               else f"{len(result.failures)} of {checked} checks disagree")  # fmt: skip
-    return Group(table, Text(verdict, style="green" if result.ok else "bold red"))
+    failures = len(result.failures)
+    verdict = (f"all {checked} checks agree: shapes, params and FLOPs" if not failures
+               else f"{failures} of {checked} checks disagree")  # fmt: skip
+    lines = [Text(verdict, style="bold red" if failures else "green")]
+    if result.kept is not None:
+        lines.append(Text(kept_line(result.kept), style="green" if result.kept.agrees else "bold red"))
+    return Group(table, *lines)
+
+
+def kept_line(check: MemoryCheck) -> str:
+    """The saved-tensor comparison of `verify --train`, in one sentence."""
+    verdict = "agree" if check.agrees else f"disagree by more than {check.tolerance:.0%}"
+    return (
+        f"kept for the backward pass (batch {check.batch}, fp32): archcalc {check.predicted_bytes:,} bytes, "
+        f"torch's autograd saved {check.measured_bytes:,} (ratio {check.ratio:.3f}): {verdict}"
+    )
 
 
 def _cells(check: Check) -> list[str]:
@@ -81,6 +95,10 @@ def verification_json(result: Verification) -> str:
         "total": _check_dict(result.total),
         "layers": [_check_dict(check) for check in result.checks],
     }
+    if result.kept is not None:
+        kept = result.kept
+        record["kept_for_backward"] = {"batch": kept.batch, "predicted_bytes": kept.predicted_bytes,
+                                       "measured_bytes": kept.measured_bytes, "ok": kept.agrees}  # fmt: skip
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
 

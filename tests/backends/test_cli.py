@@ -30,6 +30,22 @@ def test_verify_fails_with_exit_1_on_a_mismatch(monkeypatch):
     assert "MISMATCH" in result.stdout and "3 of 9 checks disagree" in result.stdout
 
 
+def test_verify_train_prints_what_autograd_keeps_and_fails_beyond_the_tolerance(monkeypatch):
+    result = runner.invoke(app, ["verify", "lenet5", "--train"])
+    # 9,118 elements a sample (tests/analyses/test_training_memory.py), batch 2, 4 bytes
+    line = "kept for the backward pass (batch 2, fp32): archcalc 72,944 bytes, torch's autograd saved 72,944"
+    assert result.exit_code == 0 and line in result.stdout
+    record = json.loads(runner.invoke(app, ["verify", "lenet5", "--train", "-f", "json"]).stdout)
+    assert record["kept_for_backward"] == {"batch": 2, "predicted_bytes": 72_944, "measured_bytes": 72_944,
+                                           "ok": True}  # fmt: skip
+    from archcalc.layers.pool import Pool
+    from archcalc.layers.saving import Saved
+
+    monkeypatch.setattr(Pool, "saved", lambda self, x, y, **flags: Saved(new=1_000))
+    failed = runner.invoke(app, ["verify", "lenet5", "--train"])
+    assert failed.exit_code == 1 and "disagree by more than 5%" in failed.stdout
+
+
 def test_bench_csv_and_usage_errors():
     result = runner.invoke(
         app, ["bench", "lenet5", "-b", "1,2", "--iters", "2", "--warmup", "0", "-f", "csv"]

@@ -3,7 +3,7 @@
 import pytest
 from typer.testing import CliRunner
 
-from archcalc.backends.measure import inference_memory
+from archcalc.backends.measure import inference_memory, training_memory
 from archcalc.cli import app
 from archcalc.spec.model import load_spec
 from tests.paths import SPECS
@@ -52,3 +52,72 @@ def test_vit_b16_within_ten_percent():
     # as ResNet-50's: torch holds one more input-sized tensor in a residual body of three layers
     check = inference_memory(load_spec(SPECS / "vit-b16.yaml"), batch=1)
     assert 1.0 <= check.ratio < 1.1
+
+
+KINDS = """
+name: kinds
+input: [8, 8, 4]
+layers:
+  - conv: {filters: 4, kernel: 3, padding: same, bn: true, act: relu}
+  - conv: {filters: 4, kernel: 3, padding: same, act: silu}
+  - conv: {filters: 4, kernel: 3, padding: same, act: relu6}
+  - conv: {filters: 4, kernel: 3, padding: same, act: {fn: leaky_relu, slope: 0.1}}
+  - conv: {filters: 4, kernel: 3, padding: same, act: gelu}
+  - conv: {filters: 4, kernel: [4, 2], padding: same, padding_mode: replicate, bn: true, act: sigmoid}
+  - conv: {filters: 4, kernel: 4, padding: same}
+  - act: silu
+  - act: relu6
+  - act: tanh
+  - groupnorm: 2
+  - lrn: {size: 3}
+  - layernorm
+  - layer_scale
+  - pad: {padding: [1, 0, 1, 0], mode: reflect}
+  - upsample: 2
+  - pool: {op: max, kernel: 2}
+  - pool: {op: avg, kernel: 2}
+  - residual: {body: [conv: {filters: 4, kernel: 1, act: relu}, drop_path: 0.2], act: relu}
+  - branches: {paths: [[conv: {filters: 2, kernel: 1}], [pool: {op: max, kernel: 3, stride: 1, padding: 1}]], act: relu}
+  - se: {}
+  - global_pool: max
+  - flatten
+  - dropout: 0.5
+  - dense: {units: 5, bn: true, act: relu}
+  - dense: {units: 3, act: softmax}
+blocks:
+  se():
+    - global_pool
+    - dense: {units: 2, per_position: true, act: relu}
+    - conv: {filters: nC, kernel: 1, act: sigmoid}
+    - mul: [-1, -4]
+"""
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")  # torch pads a copy: counted
+@pytest.mark.parametrize(
+    "text",
+    [
+        KINDS,
+        TOKENS + "  - class_token\n  - pos_embed\n  - residual: {body: [layernorm, attention: 4]}\n"
+        "  - dense: {units: 32, act: gelu}\n  - token_pool: class\n",
+        TOKENS + "  - attention: {heads: 1, qkv_bias: false}\n  - token_pool: mean\n",
+    ],
+)
+def test_what_autograd_keeps_is_archcalcs_figure_to_the_byte(text):
+    from tests.conftest import spec_from
+
+    check = training_memory(spec_from(text))
+    assert check.measured_bytes == check.predicted_bytes > 0
+
+
+@pytest.mark.parametrize("stem", ["lenet5", "resnet50", "efficientnet-b0"])
+def test_under_mixed_precision_autograd_keeps_2_byte_activations_and_weight_copies(stem):
+    check = training_memory(load_spec(SPECS / f"{stem}.yaml"), dtype="bf16")  # CPU autocast, bf16
+    assert check.measured_bytes == check.predicted_bytes
+
+
+def test_vit_b16_under_mixed_precision_keeps_a_little_more_than_predicted():
+    # its residual stream stays fp32 (the fp32 position embedding is added outside autocast's op lists), so
+    # layer norms keep fp32 inputs and the linears keep bf16 copies of theirs
+    check = training_memory(load_spec(SPECS / "vit-b16.yaml"), dtype="bf16")
+    assert 1.0 < check.ratio < 1.05

@@ -65,10 +65,12 @@ def test_flop_counter_counts_attentions_two_matmuls_as_the_engines_attention_mac
 
 
 @pytest.mark.parametrize("stem", sorted(path.stem for path in SPECS.glob("*.yaml")))
-def test_a_training_steps_flops_are_what_torch_counts_over_forward_and_backward(stem):
+def test_a_training_steps_flops_and_kept_tensors_are_what_torch_counts(stem):
     result = verify(load_spec(SPECS / f"{stem}.yaml"), train=True)
-    assert result.ok and result.train
+    assert result.ok and result.train and result.kept is not None
     assert result.total.torch_flops == result.total.flops
+    # every tensor autograd saves for the backward pass (a real forward pass, batch 2), to the byte
+    assert result.kept.measured_bytes == result.kept.predicted_bytes
 
 
 def test_resnet50_training_steps_match_the_issues_flop_counter_figures():
