@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from archcalc.layers.base import Window
+from archcalc.layers.fields import Window
 from archcalc.report import Report
 
 Rational = int | Fraction

@@ -10,7 +10,7 @@ from typing import Any
 from archcalc.errors import ShapeError
 from archcalc.importers.steps import Step, act_setting, unique
 from archcalc.importers.structure import Group, Item, Merge, exit_of, inputs_of, merge_of
-from archcalc.layers.base import pair_of
+from archcalc.layers.fields import pair_of
 from archcalc.layers.residual import shortcut_stride
 from archcalc.shapes import Shape
 

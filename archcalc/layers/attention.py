@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from pydantic import Strict
 
 from archcalc.errors import ShapeError
-from archcalc.layers.base import WHOLE, Layer, PositiveInt, Window, register
+from archcalc.layers.base import Layer, register
+from archcalc.layers.fields import WHOLE, PositiveInt, Window
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.saving import Saved
 from archcalc.shapes import Shape, as_tokens, factor

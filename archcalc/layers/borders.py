@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, WithJsonSchema, model_validator
 
 from archcalc.errors import ShapeError
-from archcalc.layers.base import Layer, PositivePair, register
+from archcalc.layers.base import Layer, register
+from archcalc.layers.fields import PositivePair
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.merge import Merge
 from archcalc.layers.saving import PADS_KEEPING_INPUT, Saved

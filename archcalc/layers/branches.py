@@ -8,8 +8,9 @@ from pydantic import WithJsonSchema
 
 from archcalc.errors import ShapeError
 from archcalc.layers.activation import Act
-from archcalc.layers.base import LAYERS_SCHEMA, Layer, register
+from archcalc.layers.base import Layer, register
 from archcalc.layers.composite import Composite, PartParser, Value, Walk
+from archcalc.layers.fields import LAYERS_SCHEMA
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.merge import refuse_tokens
 from archcalc.layers.saving import NOTHING, Saved

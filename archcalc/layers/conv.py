@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, WithJsonSchema, model_validator
 
 from archcalc.errors import suggest
-from archcalc.layers.base import (
+from archcalc.layers.base import register
+from archcalc.layers.fields import (
     PAIR_SCHEMA,
     NonNegativePair,
     PositiveInt,
@@ -15,7 +16,6 @@ from archcalc.layers.base import (
     Window,
     check_groups,
     pair_of,
-    register,
 )
 from archcalc.layers.fused import Fused
 from archcalc.layers.kit import Module, TorchKit

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from pydantic import Field, Strict
 
 from archcalc.errors import ShapeError
-from archcalc.layers.base import Layer, PositiveInt, check_groups, register
+from archcalc.layers.base import Layer, register
+from archcalc.layers.fields import PositiveInt, check_groups
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import Shape, as_volume, describe_shape, numel

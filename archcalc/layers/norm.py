@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from pydantic import Field, Strict
 
 from archcalc.errors import ShapeError
-from archcalc.layers.base import Layer, PositiveInt, check_groups, register
+from archcalc.layers.base import Layer, register
+from archcalc.layers.fields import PositiveInt, check_groups
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.saving import Saved
 from archcalc.shapes import Shape, as_volume, describe_shape, is_tokens, numel

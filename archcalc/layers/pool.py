@@ -6,7 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Strict, model_validator
 
-from archcalc.layers.base import WHOLE, Layer, NonNegativePair, PositiveInt, PositivePair, Window, register
+from archcalc.layers.base import Layer, register
+from archcalc.layers.fields import WHOLE, NonNegativePair, PositiveInt, PositivePair, Window
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import (

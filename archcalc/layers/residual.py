@@ -8,10 +8,11 @@ from pydantic import Field, Strict, WithJsonSchema
 
 from archcalc.errors import ShapeError
 from archcalc.layers.activation import Act
-from archcalc.layers.base import LAYERS_SCHEMA, Layer, Layers, PositiveInt, PositivePair, Window, register
+from archcalc.layers.base import Layer, Layers, register
 from archcalc.layers.composite import Composite, PartParser, Value, Walk, parse_list_setting
 from archcalc.layers.conv import Conv
 from archcalc.layers.dense import Dense
+from archcalc.layers.fields import LAYERS_SCHEMA, PositiveInt, PositivePair, Window
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import Pair, Shape, describe_shape, format_axes, format_shape, is_tokens

@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Strict
 
-from archcalc.layers.base import WHOLE, Layer, PositiveInt, PositivePair, Window, register
+from archcalc.layers.base import Layer, register
 from archcalc.layers.conv import Conv
+from archcalc.layers.fields import WHOLE, PositiveInt, PositivePair, Window
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.saving import Saved
 from archcalc.shapes import Shape, Tiling, as_tokens, explain_window, format_shape, numel

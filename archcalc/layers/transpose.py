@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import model_validator
 
 from archcalc.errors import ShapeError
-from archcalc.layers.base import NonNegativePair, PositiveInt, PositivePair, Window, register
+from archcalc.layers.base import register
+from archcalc.layers.fields import NonNegativePair, PositiveInt, PositivePair, Window
 from archcalc.layers.fused import Fused
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape, as_volume, format_axes, format_shape

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Strict, model_validator
 
-from archcalc.layers.base import Layer, PositivePair, Window, register
+from archcalc.layers.base import Layer, register
+from archcalc.layers.fields import PositivePair, Window
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.shapes import Shape, as_volume, format_axes, format_shape
 

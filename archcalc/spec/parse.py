@@ -15,8 +15,8 @@ from pydantic import ValidationError
 
 from archcalc.errors import DocPath, Problem, Via, suggest
 from archcalc.layers import LAYER_KINDS, Layer
-from archcalc.layers.base import references
 from archcalc.layers.composite import Composite, Sequential, SizedBlock
+from archcalc.layers.fields import references
 from archcalc.limits import limits
 from archcalc.shapes import Shape
 from archcalc.spec.blocks import Block, input_sizes
