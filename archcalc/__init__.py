@@ -16,7 +16,6 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from archcalc.api import (
-        Analysis,
         Linted,
         analyze,
         build,
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
         load,
         reconcile,
     )
+    from archcalc.api.analysis import Analysis
     from archcalc.api.importing import ImportedSpec, import_model
     from archcalc.errors import Diagnostic, SettingError, SpecError
 
@@ -47,6 +47,7 @@ __all__ = [
 _HOMES = {
     "Diagnostic": "archcalc.errors", "SpecError": "archcalc.errors", "SettingError": "archcalc.errors",
     "ImportedSpec": "archcalc.api.importing", "import_model": "archcalc.api.importing",
+    "Analysis": "archcalc.api.analysis",
 }  # fmt: skip
 
 

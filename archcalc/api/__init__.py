@@ -17,11 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from archcalc.analyses.presets import PRESETS, Preset
+from archcalc.api.analysis import Analysis
 from archcalc.engine import analyze as walk
 from archcalc.errors import SettingError, SpecError, suggest
-from archcalc.graph import Graph
-from archcalc.report import LayerRow, Report, Totals
-from archcalc.shapes import Shape
 from archcalc.spec.catalog import open_spec
 from archcalc.spec.model import Spec, parse_spec
 from archcalc.spec.positions import SourceMap
@@ -36,88 +34,6 @@ SpecSource = str | os.PathLike[str] | Mapping[str, Any] | Spec
 """A spec: a built-in name, a path, YAML text, a dict of the YAML's content, or a Spec already read."""
 InputSize = Sequence[int | str]
 """An input shape: (nH, nW, nC), or (n,) for a vector; nH and nW may be names (symbolic sizes)."""
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """One spec analysed at one input: the engine's Report, counted with a preset (`count=`)."""
-
-    report: Report
-    preset: Preset = PRESETS["macs"]
-    baseline: Report | None = None
-    """The report at the spec's own input, when `input=` overrode it (tables show what changed)."""
-
-    @property
-    def name(self) -> str:
-        return self.report.name
-
-    @property
-    def input(self) -> Shape:
-        return self.report.input
-
-    @property
-    def output(self) -> Shape:
-        return self.report.output
-
-    @property
-    def outputs(self) -> tuple[tuple[str, Shape], ...]:
-        """The outputs the spec declares (`outputs:`), by name, in order (empty when it declares none)."""
-        return self.report.outputs
-
-    @property
-    def rows(self) -> list[LayerRow]:
-        """One record per layer (and per block, `container=True`): the JSON contract's `layers`."""
-        return self.report.rows
-
-    @property
-    def totals(self) -> Totals:
-        return self.report.totals
-
-    @property
-    def graph(self) -> Graph:
-        """The rows as connected nodes: what every analysis walks."""
-        assert self.report.graph is not None
-        return self.report.graph
-
-    @property
-    def counted(self) -> int:
-        """The total as the preset counts it (`count="torchvision"`: MACs + bias adds)."""
-        return int(self.preset.count(self.report.totals))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON contract (README), with `count` when the preset is not MACs."""
-        from archcalc.render.table import document
-
-        return document(self.report, self.preset)
-
-    def to_json(self) -> str:
-        return self._render("json")
-
-    def to_csv(self) -> str:
-        return self._render("csv")
-
-    def to_markdown(self) -> str:
-        return self._render("markdown")
-
-    def to_latex(self) -> str:
-        return self._render("latex")
-
-    def to_dataframe(self) -> Any:
-        """The rows as a pandas DataFrame (pandas must be installed; archcalc does not depend on it)."""
-        import pandas as pd  # type: ignore[import-untyped]
-
-        return pd.DataFrame([row.to_dict() for row in self.report.rows])
-
-    def _render(self, kind: str) -> str:
-        from archcalc.render import table as render
-
-        renderers = {
-            "json": lambda: render.to_json(self.report, self.preset),
-            "csv": lambda: render.to_csv(self.report),
-            "markdown": lambda: render.to_markdown(self.report, self.baseline, self.preset),
-            "latex": lambda: render.to_latex(self.report, self.baseline, self.preset),
-        }
-        return renderers[kind]()
 
 
 def load(source: SpecSource, *, set: Mapping[str, int] | None = None) -> Spec:

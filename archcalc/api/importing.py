@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from archcalc.api import Analysis, InputSize, check_input
+from archcalc.api import InputSize, check_input
+from archcalc.api.analysis import Analysis
 from archcalc.errors import SettingError
 from archcalc.shapes import Shape
 

@@ -121,3 +121,44 @@ def test_vit_b16_under_mixed_precision_keeps_a_little_more_than_predicted():
     # layer norms keep fp32 inputs and the linears keep bf16 copies of theirs
     check = training_memory(load_spec(SPECS / "vit-b16.yaml"), dtype="bf16")
     assert 1.0 < check.ratio < 1.05
+
+
+def live_after_forward(stem: str, checkpointed: list[str]) -> int:
+    """Bytes torch holds once a training-mode forward pass of the spec returns (batch 2), with the named
+    modules run under torch.utils.checkpoint (non-reentrant), its output aside."""
+    import torch
+    from torch.utils.checkpoint import checkpoint
+
+    from archcalc.backends.measure import _LiveTensors
+    from archcalc.backends.torch import build, nchw
+    from archcalc.engine import analyze
+
+    class Checkpointed(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, x):
+            return checkpoint(self.inner, x, use_reentrant=False)
+
+    report = analyze(load_spec(SPECS / f"{stem}.yaml"))
+    model = build(load_spec(SPECS / f"{stem}.yaml"), report).train()
+    for name in checkpointed:
+        parent, _, child = name.rpartition(".")
+        owner = model.get_submodule(parent)
+        setattr(owner, child, Checkpointed(getattr(owner, child)))
+    counter = _LiveTensors()
+    with counter:
+        out = model(torch.randn(nchw(report.input, 2)))
+    return counter.live - out.untyped_storage().nbytes()
+
+
+def test_checkpointing_blocks_frees_what_archcalc_says():
+    from archcalc.analyses.training_memory import training_memory
+    from archcalc.engine import analyze
+
+    blocks = ["layer1.0", "layer1.1", "layer2.0"]
+    report = analyze(load_spec(SPECS / "resnet18.yaml"))
+    predicted = (training_memory(report).kept.bytes(2, "fp32")
+                 - training_memory(report, blocks).kept.bytes(2, "fp32"))  # fmt: skip
+    assert predicted == live_after_forward("resnet18", []) - live_after_forward("resnet18", blocks) > 0
