@@ -83,7 +83,7 @@ def render_training(result: TrainingMemory, sweep: Sweep) -> str:
     lines = [
         f"params {result.params:,} ({result.trainable:,} trained); kept for the backward pass per sample: "
         f"{kept.activations:,} activations, {kept.fp32:,} fp32 and {kept.int64:,} int64 values",
-        f"{'batch':>6} {'dtype':>5} {'optimizer':>9} {'weights':>11} {'gradients':>11} {'optimizer':>11} "
+        f"{'batch':>6} {'dtype':>5} {'optimizer':>9} {'weights':>11} {'gradients':>11} {'opt. state':>11} "
         f"{'activations':>12} {'total':>12}",
     ]
     for row in training_rows(result, sweep):
@@ -101,8 +101,8 @@ def _checkpoint_lines(result: TrainingMemory, sweep: Sweep) -> list[str]:
         return []
     batch, dtype = sweep[0][-1], sweep[1][0]
     again = _mib(result.recomputed.bytes(batch, dtype))
-    return [f"checkpointed: {', '.join(result.checkpointed)}; they run again in the backward pass "
-            f"({result.recompute_macs:,} MACs more per sample), keeping up to {again} once more meanwhile "
+    return [f"checkpointed blocks ({', '.join(result.checkpointed)}) run again in the backward pass: "
+            f"{result.recompute_macs:,} MACs more per sample, and up to {again} kept once more meanwhile "
             f"(batch {batch}, {dtype})"]  # fmt: skip
 
 
