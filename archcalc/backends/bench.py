@@ -21,6 +21,8 @@ from typing import Any
 import torch
 
 from archcalc.analyses.training import training
+from archcalc.backends.profile import Profile, Target, profile
+from archcalc.backends.roofline import datasheet, roofline
 from archcalc.backends.torch import build, freeze, nchw
 from archcalc.engine import analyze
 from archcalc.report import Report
@@ -28,14 +30,6 @@ from archcalc.shapes import Shape
 from archcalc.spec.model import Spec
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
-PEAK_TFLOPS = {  # dense (no sparsity) peaks by device-name fragment: (fp32, bf16/fp16 tensor cores)
-    "H100 PCIe": (51.2, 756.0),
-    "H100": (66.9, 989.4),  # SXM
-    "H200": (66.9, 989.4),
-    "A100": (19.5, 312.0),
-    "L4": (30.3, 121.0),
-    "RTX 4090": (82.6, 165.2),
-}
 
 Progress = Callable[[int, int, int], None]
 """Called as (batch size, iterations done, iterations planned) while a batch size is measured."""
@@ -92,11 +86,7 @@ def bench(
     raises for one batch size's failure."""
     report = analyze(spec, input_shape)
     device = _device(options.device)
-    result = BenchResult(
-        spec.name, device.type, _device_name(device), torch.__version__, options.dtype,
-        "channels_last" if options.channels_last else "contiguous", options.compile, options.mode,
-        torch.get_num_threads(), _flops_per_sample(report, options.mode),
-    )  # fmt: skip
+    result = _context(spec, report, device, options)
     model = _model(spec, report, device, options)
     run = _Run(model, report, device, options, progress or (lambda *_: None), result.flops_per_sample)
     try:
@@ -105,6 +95,32 @@ def bench(
     except KeyboardInterrupt:
         result.interrupted = True
     return result
+
+
+def per_layer(
+    spec: Spec, options: BenchOptions, input_shape: Shape | None = None
+) -> tuple[BenchResult, Profile]:
+    """Where a forward pass at the first batch size of `options` spends its time, layer by layer and block
+    by block (backends/profile.py), after `warmup` passes, over `iters` timed passes."""
+    report = analyze(spec, input_shape)
+    device = _device(options.device)
+    result = _context(spec, report, device, options)
+    model = _model(spec, report, device, options)
+    batch = options.batches[0]
+    step = _Run(model, report, device, options, lambda *_: None, result.flops_per_sample).step(batch)
+    for _ in range(options.warmup):
+        step()
+    target = Target(model, report, step, device, batch, options.dtype)
+    return result, profile(target, options.iters, roofline(device, options.dtype, tf32=False))
+
+
+def _context(spec: Spec, report: Report, device: Any, options: BenchOptions) -> BenchResult:
+    """The result's record of what ran where, before any row is measured."""
+    return BenchResult(
+        spec.name, device.type, _device_name(device), torch.__version__, options.dtype,
+        "channels_last" if options.channels_last else "contiguous", options.compile, options.mode,
+        torch.get_num_threads(), _flops_per_sample(report, options.mode),
+    )  # fmt: skip
 
 
 def _flops_per_sample(report: Report, mode: str) -> int:
@@ -256,9 +272,6 @@ def _peak_memory(device: Any, before: int) -> int:
 
 
 def _mfu(device: Any, dtype: str, flops_per_s: float) -> float | None:
-    """Achieved over peak dense FLOP/s for a known GPU and dtype; None elsewhere."""
-    if device.type != "cuda":
-        return None
-    name = _device_name(device)
-    peaks = next((peak for fragment, peak in PEAK_TFLOPS.items() if fragment in name), None)
-    return None if peaks is None else flops_per_s / (1e12 * peaks[0 if dtype == "fp32" else 1])
+    """Achieved over peak dense FLOP/s for a known GPU and dtype (backends/roofline.py); None elsewhere."""
+    peaks = datasheet(device, dtype, tf32=False)
+    return None if peaks is None else flops_per_s / peaks.peak_flops

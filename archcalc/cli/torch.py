@@ -98,12 +98,27 @@ def bench(  # noqa: PLR0917 (one parameter per command-line option)
         TableJsonCsv, typer.Option("--format", "-f", help="How to print the result.")
     ] = TableJsonCsv.table,
     assign: SetOption = None,
+    per_layer: Annotated[
+        bool,
+        typer.Option("--per-layer", help="Time each layer and block of a forward pass, with its roofline."),
+    ] = False,
+    top: Annotated[
+        int | None, typer.Option(min=1, help="With --per-layer: only the N slowest layers.")
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="With --per-layer: a roofline plot (.png, .svg, .pdf; needs matplotlib)."),
+    ] = None,
 ) -> None:
-    """Time the spec built in torch: median and spread, samples/s, peak memory, achieved FLOP/s (and MFU)."""
+    """Time the spec built in torch: median and spread, samples/s, peak memory, achieved FLOP/s (and MFU);
+    with --per-layer, where a forward pass spends its time, layer by layer, against the device's roofline."""
     options = _bench_options(device, batch, dtype, mode, warmup=warmup, iters=iters, budget=budget,
                              channels_last=channels_last, compile=compile_model)  # fmt: skip
     loaded, input_shape = load_set(spec, assign, None)
     numeric_input(loaded, input_shape, "bench", option="--set")
+    if per_layer or top or plot:
+        _per_layer(loaded, input_shape, options, output_format, (top, plot, per_layer))
+        return
     module = backend("bench")
     result = _with_progress(
         lambda progress: module.bench(loaded, module.BenchOptions(**options), progress, input_shape)
@@ -118,6 +133,53 @@ def bench(  # noqa: PLR0917 (one parameter per command-line option)
             if output_format is TableJsonCsv.json
             else render_torch.bench_csv(result)
         )
+
+
+def _per_layer(loaded: Any, input_shape: Any, options: dict[str, Any], output_format: TableJsonCsv,
+               extras: tuple[int | None, Path | None, bool]) -> None:  # fmt: skip
+    """`bench --per-layer`: one batch size, a forward pass, then the table (and the plot, if asked)."""
+    top, plot, asked = extras
+    _check_per_layer(options, plot, asked)
+    module = backend("bench")
+    context, result = guarded(lambda: module.per_layer(loaded, module.BenchOptions(**options), input_shape))
+    from archcalc.render import profile as render_profile
+
+    if output_format is TableJsonCsv.table:
+        show(render_profile.profile_rich(context, result, top))
+    else:
+        text = (
+            render_profile.profile_json if output_format is TableJsonCsv.json else render_profile.profile_csv
+        )
+        sys.stdout.write(text(context, result, top))
+    if plot is not None:
+        from archcalc.files import write_atomically
+        from archcalc.render.roofline import plot_roofline
+
+        def draw(temporary: Path) -> None:
+            plot_roofline(context, result, temporary, plot.suffix.lower().lstrip("."))
+
+        writing(plot, lambda: write_atomically(plot, draw))
+
+
+def _check_per_layer(options: dict[str, Any], plot: Path | None, asked: bool) -> None:
+    """Usage errors for what --per-layer cannot do, before anything runs."""
+    import importlib.util
+
+    from archcalc.render.roofline import FORMATS
+
+    refusals = [
+        (not asked, "--top/--plot", "apply to --per-layer only"),
+        (len(options["batches"]) > 1, "--batch", "--per-layer profiles one batch size"),
+        (options["mode"] != "infer", "--mode", "--per-layer times the forward pass: use --mode infer"),
+        (options["compile"], "--compile", "--per-layer times eager modules; a compiled model has none"),
+        (plot is not None and plot.suffix.lower().lstrip(".") not in FORMATS, "--plot",
+         f"a plot is written as {', '.join(FORMATS)}: give the file one of these extensions"),
+        (plot is not None and importlib.util.find_spec("matplotlib") is None, "--plot",
+         "the roofline plot needs matplotlib: pip install 'archcalc[plot]'"),
+    ]  # fmt: skip
+    for refused, option, why in refusals:
+        if refused:
+            raise typer.BadParameter(why, param_hint=option)
 
 
 def _bench_options(device: str, batch: str, dtype: str, mode: str, **rest: Any) -> dict[str, Any]:

@@ -1,0 +1,167 @@
+"""Where a forward pass spends its time, layer by layer, beside the engine's FLOPs and bytes (`archcalc bench
+--per-layer`).
+
+Every row of the table that computes, and every block, is timed by hooks on its torch module (forward
+pre-hook and hook): `time.perf_counter` on the CPU; on a GPU a pair of CUDA events per module, read after
+one synchronisation at the end of the pass, so timing adds no synchronisation inside it. After warm-up
+passes, `runs` timed passes give each module's median, and the whole model's in those same passes, which the
+layers' sum is compared with: the difference runs between modules (freeing the tensors a layer no longer
+needs, Python, the hooks themselves). `runs` passes without hooks give the model's own time.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from archcalc.analyses.traffic import Traffic, traffic
+from archcalc.backends.roofline import Roofline
+from archcalc.report import Report
+
+
+@dataclass(frozen=True)
+class LayerTime:
+    traffic: Traffic
+    seconds: float
+
+    @property
+    def flops_per_s(self) -> float:
+        return self.traffic.flops / self.seconds if self.seconds else 0.0
+
+    @property
+    def bytes_per_s(self) -> float:
+        return self.traffic.bytes / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True)
+class BlockTime:
+    name: str
+    kind: str
+    seconds: float
+
+
+@dataclass
+class Profile:
+    """One profiled batch: each computing row's time and traffic, each block's time, the whole model's."""
+
+    roofline: Roofline
+    model_seconds: float
+    """The median pass without hooks."""
+    hooked_seconds: float
+    """The median pass in the timed passes, which the layers' times are part of."""
+    layers: list[LayerTime] = field(default_factory=list)
+    blocks: list[BlockTime] = field(default_factory=list)
+
+    @property
+    def layer_seconds(self) -> float:
+        return sum(layer.seconds for layer in self.layers)
+
+    def bound(self, layer: LayerTime) -> str:
+        return self.roofline.bound(layer.traffic.intensity)
+
+
+class _Clock:
+    """Time marks: perf_counter values on the CPU, recorded CUDA events on a GPU (read once at the end)."""
+
+    def __init__(self, device: Any) -> None:
+        self.cuda = device.type == "cuda"
+        self.device = device
+
+    def mark(self) -> Any:
+        if not self.cuda:
+            return time.perf_counter()
+        event = torch.cuda.Event(enable_timing=True)  # type: ignore[no-untyped-call]
+        event.record()
+        return event
+
+    def seconds(self, start: Any, end: Any) -> float:
+        return float(start.elapsed_time(end)) / 1000 if self.cuda else float(end - start)
+
+    def settle(self) -> None:
+        if self.cuda:
+            torch.cuda.synchronize(self.device)
+        elif self.device.type == "mps":
+            torch.mps.synchronize()
+
+
+@dataclass(frozen=True)
+class Target:
+    """What is profiled: a model built from the engine's report, one forward pass of it (`run`) on its
+    device, at a batch size and dtype."""
+
+    model: Any
+    report: Report
+    run: Callable[[], Any]
+    device: Any
+    batch: int
+    dtype: str
+
+
+def profile(target: Target, runs: int, roofline: Roofline) -> Profile:
+    """Time every computing row's and every block's module over `runs` passes, then the whole model."""
+    graph = target.report.graph
+    assert graph is not None
+    clock = _Clock(target.device)
+    modules = dict(target.model.named_modules())
+    containers = [node for node in graph.nodes if node.is_container and node.name in modules]
+    computing = {row.name: row for row in traffic(graph, target.batch, target.dtype)}
+    timed = ["", *computing, *(node.name for node in containers)]  # "": the model itself
+    medians = _Spans(clock, {name: modules[name] for name in timed}).medians(target.run, runs)
+    whole = _median_seconds(target.run, clock, runs)
+    layers = [LayerTime(row, medians.get(name, 0.0)) for name, row in computing.items()]
+    blocks = [BlockTime(node.name, node.row.kind, medians.get(node.name, 0.0)) for node in containers]
+    return Profile(roofline, whole, medians[""], layers, blocks)
+
+
+class _Spans:
+    """Hooks around named modules' forward passes, marking when each starts and ends."""
+
+    def __init__(self, clock: _Clock, modules: dict[str, Any]) -> None:
+        self.clock, self.modules = clock, modules
+        self.marks: dict[str, list[tuple[Any, Any]]] = {name: [] for name in modules}
+        self.opened: dict[str, Any] = {}
+
+    def start(self, name: str) -> None:
+        self.opened[name] = self.clock.mark()
+
+    def end(self, name: str) -> None:
+        self.marks[name].append((self.opened[name], self.clock.mark()))
+
+    def medians(self, run: Callable[[], Any], runs: int) -> dict[str, float]:
+        """Each module's median time per pass over `runs` passes of `run`."""
+        handles = []
+        for name, module in self.modules.items():
+            handles.append(module.register_forward_pre_hook(lambda *_, name=name: self.start(name)))
+            handles.append(module.register_forward_hook(lambda *_, name=name: self.end(name)))
+        try:
+            for _ in range(runs):
+                run()
+            self.clock.settle()
+        finally:
+            for handle in handles:
+                handle.remove()
+        return {name: _per_pass(pairs, self.clock, runs) for name, pairs in self.marks.items() if pairs}
+
+
+def _per_pass(pairs: list[tuple[Any, Any]], clock: _Clock, runs: int) -> float:
+    """The median over passes of a module's time in a pass (a module called twice in a pass: their sum)."""
+    calls = len(pairs) // runs or 1
+    totals = [sum(clock.seconds(*pair) for pair in pairs[i : i + calls]) for i in range(0, len(pairs), calls)]
+    return statistics.median(totals)
+
+
+def _median_seconds(run: Callable[[], Any], clock: _Clock, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        clock.settle()
+        start = clock.mark()
+        run()
+        end = clock.mark()
+        clock.settle()
+        times.append(clock.seconds(start, end))
+    return statistics.median(times)
