@@ -1,19 +1,18 @@
-"""A quick, honest benchmark of a spec built in torch: a batch-size sweep with medians and spreads.
+"""A benchmark of a spec built in torch that can be trusted on any device: a batch-size sweep, timed with
+timm's methodology (backends/timing.py) under settings stated in every result (backends/device.py).
 
-Timing: CUDA events with synchronisation on a GPU, `time.perf_counter` on the CPU (thread count recorded);
-warm-up runs at the measured shape first. Per batch size: median, p10 and p90 of the per-iteration times,
-samples/s, peak memory (CUDA: max_memory_allocated after a reset; CPU: growth of the process's peak RSS, a
-proxy), achieved FLOP/s from the engine's exact FLOPs (of a training step: forward + backward, from
-analyses/training.py, with frozen layers frozen in torch too), and on a known GPU the
-MFU against its dense peak for the dtype. Out-of-memory at one batch size is reported in that row and the
-sweep goes on; Ctrl-C ends the sweep and keeps what was measured.
+Per batch size: the first call at that shape timed apart (it compiles, searches cuDNN algorithms,
+allocates), warm-up until the time settles (or a fixed count), then runs of N iterations between one pair
+of marks; median, p10 and p90 over the runs of the per-iteration time, samples/s, peak memory, achieved
+FLOP/s from the engine's exact FLOPs (of a training step: forward + backward, frozen layers frozen in torch
+too), and on a known GPU the MFU against its peak for the dtype (the TF32 tensor-core peak when TF32 is on).
+Out-of-memory at one batch size is reported in that row and the sweep goes on; Ctrl-C keeps what was
+measured.
 """
 
 from __future__ import annotations
 
-import resource
 import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,18 +20,25 @@ from typing import Any
 import torch
 
 from archcalc.analyses.training import training
+from archcalc.backends import device as devices
 from archcalc.backends.profile import Profile, Target, profile
 from archcalc.backends.roofline import datasheet, roofline
+from archcalc.backends.timing import Clock, timed_runs, warm_up
 from archcalc.backends.torch import build, freeze, nchw
 from archcalc.engine import analyze
+from archcalc.errors import SettingError
 from archcalc.report import Report
 from archcalc.shapes import Shape
 from archcalc.spec.model import Spec
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+METHODOLOGY = (
+    "first call timed apart; warm-up until 3 iterations agree within 5% (or a fixed count); runs of N "
+    "iterations between one pair of marks (CUDA events, else perf_counter); spread over the runs"
+)
 
 Progress = Callable[[int, int, int], None]
-"""Called as (batch size, iterations done, iterations planned) while a batch size is measured."""
+"""Called as (batch size, runs done, runs planned) while a batch size is measured."""
 
 
 @dataclass(frozen=True)
@@ -42,18 +48,30 @@ class BenchOptions:
     dtype: str = "fp32"
     channels_last: bool = False
     compile: bool = False
+    compile_mode: str = "default"
     mode: str = "infer"
-    warmup: int = 3
+    warmup: int | None = None
+    """Untimed iterations before timing; None: until the time settles."""
     iters: int = 10
+    """Iterations per timed run."""
+    runs: int = 5
     budget: float | None = None
-    """Seconds per batch size: when given, iterate until it is spent (at least 3 iterations)."""
+    """Seconds per batch size: when given, runs go on until it is spent (at least 3)."""
+    tf32: bool = False
+    cudnn_benchmark: bool = True
+    cuda_graphs: bool = False
+    threads: int | None = None
 
 
 @dataclass(frozen=True)
 class BenchRow:
     batch: int
     status: str  # "ok", "oom" or "error: …"
-    iterations: int = 0
+    runs: int = 0
+    iters_per_run: int = 0
+    warmup_iterations: int = 0
+    first_call_ms: float = 0.0
+    """The first call at this batch size: compilation, cuDNN's search, allocation and one iteration."""
     median_ms: float = 0.0
     p10_ms: float = 0.0
     p90_ms: float = 0.0
@@ -75,6 +93,14 @@ class BenchResult:
     mode: str
     threads: int
     flops_per_sample: int
+    interop_threads: int = 0
+    compile_mode: str = ""
+    tf32: bool = False
+    cudnn_benchmark: bool = False
+    cuda_graphs: bool = False
+    cuda_version: str = ""
+    cudnn_version: str = ""
+    methodology: str = METHODOLOGY
     rows: list[BenchRow] = field(default_factory=list)
     interrupted: bool = False
 
@@ -85,7 +111,8 @@ def bench(
     """Measure `spec` (at `input_shape`, default its own input) at every batch size of `options`; never
     raises for one batch size's failure."""
     report = analyze(spec, input_shape)
-    device = _device(options.device)
+    device = devices.pick(options.device)
+    _check_graphs(options, device)
     result = _context(spec, report, device, options)
     model = _model(spec, report, device, options)
     run = _Run(model, report, device, options, progress or (lambda *_: None), result.flops_per_sample)
@@ -101,25 +128,40 @@ def per_layer(
     spec: Spec, options: BenchOptions, input_shape: Shape | None = None
 ) -> tuple[BenchResult, Profile]:
     """Where a forward pass at the first batch size of `options` spends its time, layer by layer and block
-    by block (backends/profile.py), after `warmup` passes, over `iters` timed passes."""
+    by block (backends/profile.py), after warm-up, over `iters` timed passes."""
     report = analyze(spec, input_shape)
-    device = _device(options.device)
+    device = devices.pick(options.device)
     result = _context(spec, report, device, options)
     model = _model(spec, report, device, options)
     batch = options.batches[0]
     step = _Run(model, report, device, options, lambda *_: None, result.flops_per_sample).step(batch)
-    for _ in range(options.warmup):
-        step()
+    warm_up(step, Clock(device), options.warmup)
     target = Target(model, report, step, device, batch, options.dtype)
-    return result, profile(target, options.iters, roofline(device, options.dtype, tf32=False))
+    return result, profile(target, options.iters, roofline(device, options.dtype, options.tf32))
+
+
+def _check_graphs(options: BenchOptions, device: Any) -> None:
+    """CUDA graphs replay an inference pass on a GPU; anything else is refused before anything runs."""
+    if not options.cuda_graphs:
+        return
+    why = ("need a CUDA device, and this run is on " + device.type if device.type != "cuda"
+           else "replay a forward pass: use --mode infer" if options.mode != "infer"
+           else "and --compile do not mix: --compile-mode reduce-overhead captures graphs itself"
+           if options.compile else "")  # fmt: skip
+    if why:
+        raise SettingError(f"CUDA graphs {why}", "cuda-graphs")
 
 
 def _context(spec: Spec, report: Report, device: Any, options: BenchOptions) -> BenchResult:
-    """The result's record of what ran where, before any row is measured."""
+    """The result's record of what ran where and how, before any row is measured (the device's settings
+    are made here)."""
+    devices.configure(options.tf32, options.cudnn_benchmark, options.threads)
     return BenchResult(
-        spec.name, device.type, _device_name(device), torch.__version__, options.dtype,
+        spec.name, device.type, devices.name_of(device), torch.__version__, options.dtype,
         "channels_last" if options.channels_last else "contiguous", options.compile, options.mode,
-        torch.get_num_threads(), _flops_per_sample(report, options.mode),
+        torch.get_num_threads(), _flops_per_sample(report, options.mode), torch.get_num_interop_threads(),
+        options.compile_mode if options.compile else "", options.tf32, options.cudnn_benchmark,
+        options.cuda_graphs, *devices.versions(device),
     )  # fmt: skip
 
 
@@ -128,30 +170,13 @@ def _flops_per_sample(report: Report, mode: str) -> int:
     return training(report).step_flops if mode == "train" else report.totals.flops
 
 
-def _device(requested: str) -> Any:
-    if requested != "auto":
-        return torch.device(requested)
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    mps = getattr(torch.backends, "mps", None)
-    return torch.device("mps" if mps is not None and mps.is_available() else "cpu")
-
-
-def _device_name(device: Any) -> str:
-    if device.type == "cuda":
-        return str(torch.cuda.get_device_name(device))
-    import platform
-
-    return platform.processor() or platform.machine()
-
-
 def _model(spec: Spec, report: Report, device: Any, options: BenchOptions) -> Any:
     model = build(spec, report).to(device)
     if options.channels_last and len(report.input) == 3:
         model = model.to(memory_format=torch.channels_last)
     model.train(options.mode == "train")
     freeze(model, report)
-    return torch.compile(model) if options.compile else model
+    return torch.compile(model, mode=options.compile_mode) if options.compile else model
 
 
 @dataclass(frozen=True)
@@ -180,18 +205,22 @@ class _Run:
                 torch.cuda.empty_cache()
 
     def measure(self, batch: int) -> BenchRow:
-        memory_before = _reset_memory(self.device)  # before the warm-up, which is when activations grow
+        memory_before = devices.reset_memory(self.device)  # before the first call, when activations grow
+        clock, options = Clock(self.device), self.options
         step = self.step(batch)
-        for _ in range(self.options.warmup):
-            step()
-        times = self.timed(step, batch)
+        first = clock.time(step)
+        warmed = warm_up(step, clock, options.warmup)
+        if options.cuda_graphs:
+            step = devices.graphed(step)
+        times = self.timed(step, clock, batch)
         median = statistics.median(times)
         flops_per_s = self.flops_per_sample * batch / median
+        peaks = datasheet(self.device, options.dtype, options.tf32)
         return BenchRow(
-            batch, "ok", len(times), median_ms=1000 * median, p10_ms=1000 * _quantile(times, 0.1),
-            p90_ms=1000 * _quantile(times, 0.9), samples_per_s=batch / median,
-            peak_memory_bytes=_peak_memory(self.device, memory_before), achieved_flops_per_s=flops_per_s,
-            mfu=_mfu(self.device, self.options.dtype, flops_per_s),
+            batch, "ok", len(times), options.iters, warmed, 1000 * first, median_ms=1000 * median,
+            p10_ms=1000 * _quantile(times, 0.1), p90_ms=1000 * _quantile(times, 0.9),
+            samples_per_s=batch / median, peak_memory_bytes=devices.peak_memory(self.device, memory_before),
+            achieved_flops_per_s=flops_per_s, mfu=None if peaks is None else flops_per_s / peaks.peak_flops,
         )  # fmt: skip
 
     def step(self, batch: int) -> Callable[[], None]:
@@ -223,55 +252,17 @@ class _Run:
 
         return train
 
-    def timed(self, step: Callable[[], None], batch: int) -> list[float]:
-        """Seconds per iteration: `iters` of them, or as many as fit in the budget (at least 3)."""
-        iters, budget = self.options.iters, self.options.budget
-        deadline = None if budget is None else time.perf_counter() + budget
-        times: list[float] = []
-        while _more(len(times), iters, deadline):
-            times.append(_time_one(step, self.device))
-            self.progress(batch, len(times), iters if deadline is None else len(times))
-        return times
+    def timed(self, step: Callable[[], None], clock: Clock, batch: int) -> list[float]:
+        """Seconds per iteration of each timed run (backends/timing.py), reporting progress."""
+        options = self.options
+        planned = options.runs if options.budget is None else 0
 
+        def report(done: int) -> None:
+            self.progress(batch, done, planned or done)
 
-def _more(done: int, iters: int, deadline: float | None) -> bool:
-    return done < iters if deadline is None else done < 3 or time.perf_counter() < deadline
-
-
-def _time_one(step: Callable[[], None], device: Any) -> float:
-    if device.type != "cuda":
-        start = time.perf_counter()
-        step()
-        return time.perf_counter() - start
-    begin = torch.cuda.Event(enable_timing=True)  # type: ignore[no-untyped-call]
-    end = torch.cuda.Event(enable_timing=True)  # type: ignore[no-untyped-call]
-    begin.record()
-    step()
-    end.record()
-    torch.cuda.synchronize(device)
-    return float(begin.elapsed_time(end)) / 1000
+        return timed_runs(step, clock, options.iters, options.runs, budget=options.budget, progress=report)
 
 
 def _quantile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[round(q * (len(ordered) - 1))]
-
-
-def _reset_memory(device: Any) -> int:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-        torch.cuda.reset_peak_memory_stats(device)
-        return 0
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
-
-
-def _peak_memory(device: Any, before: int) -> int:
-    if device.type == "cuda":
-        return int(torch.cuda.max_memory_allocated(device))
-    return max(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before)
-
-
-def _mfu(device: Any, dtype: str, flops_per_s: float) -> float | None:
-    """Achieved over peak dense FLOP/s for a known GPU and dtype (backends/roofline.py); None elsewhere."""
-    peaks = datasheet(device, dtype, tf32=False)
-    return None if peaks is None else flops_per_s / peaks.peak_flops

@@ -12,15 +12,13 @@ needs, Python, the hooks themselves). `runs` passes without hooks give the model
 from __future__ import annotations
 
 import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import torch
-
 from archcalc.analyses.traffic import Traffic, traffic
 from archcalc.backends.roofline import Roofline
+from archcalc.backends.timing import Clock
 from archcalc.report import Report
 
 
@@ -65,30 +63,6 @@ class Profile:
         return self.roofline.bound(layer.traffic.intensity)
 
 
-class _Clock:
-    """Time marks: perf_counter values on the CPU, recorded CUDA events on a GPU (read once at the end)."""
-
-    def __init__(self, device: Any) -> None:
-        self.cuda = device.type == "cuda"
-        self.device = device
-
-    def mark(self) -> Any:
-        if not self.cuda:
-            return time.perf_counter()
-        event = torch.cuda.Event(enable_timing=True)  # type: ignore[no-untyped-call]
-        event.record()
-        return event
-
-    def seconds(self, start: Any, end: Any) -> float:
-        return float(start.elapsed_time(end)) / 1000 if self.cuda else float(end - start)
-
-    def settle(self) -> None:
-        if self.cuda:
-            torch.cuda.synchronize(self.device)
-        elif self.device.type == "mps":
-            torch.mps.synchronize()
-
-
 @dataclass(frozen=True)
 class Target:
     """What is profiled: a model built from the engine's report, one forward pass of it (`run`) on its
@@ -106,7 +80,7 @@ def profile(target: Target, runs: int, roofline: Roofline) -> Profile:
     """Time every computing row's and every block's module over `runs` passes, then the whole model."""
     graph = target.report.graph
     assert graph is not None
-    clock = _Clock(target.device)
+    clock = Clock(target.device)
     modules = dict(target.model.named_modules())
     containers = [node for node in graph.nodes if node.is_container and node.name in modules]
     computing = {row.name: row for row in traffic(graph, target.batch, target.dtype)}
@@ -121,7 +95,7 @@ def profile(target: Target, runs: int, roofline: Roofline) -> Profile:
 class _Spans:
     """Hooks around named modules' forward passes, marking when each starts and ends."""
 
-    def __init__(self, clock: _Clock, modules: dict[str, Any]) -> None:
+    def __init__(self, clock: Clock, modules: dict[str, Any]) -> None:
         self.clock, self.modules = clock, modules
         self.marks: dict[str, list[tuple[Any, Any]]] = {name: [] for name in modules}
         self.opened: dict[str, Any] = {}
@@ -148,20 +122,12 @@ class _Spans:
         return {name: _per_pass(pairs, self.clock, runs) for name, pairs in self.marks.items() if pairs}
 
 
-def _per_pass(pairs: list[tuple[Any, Any]], clock: _Clock, runs: int) -> float:
+def _per_pass(pairs: list[tuple[Any, Any]], clock: Clock, runs: int) -> float:
     """The median over passes of a module's time in a pass (a module called twice in a pass: their sum)."""
     calls = len(pairs) // runs or 1
     totals = [sum(clock.seconds(*pair) for pair in pairs[i : i + calls]) for i in range(0, len(pairs), calls)]
     return statistics.median(totals)
 
 
-def _median_seconds(run: Callable[[], Any], clock: _Clock, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        clock.settle()
-        start = clock.mark()
-        run()
-        end = clock.mark()
-        clock.settle()
-        times.append(clock.seconds(start, end))
-    return statistics.median(times)
+def _median_seconds(run: Callable[[], Any], clock: Clock, runs: int) -> float:
+    return statistics.median(clock.time(run) for _ in range(runs))

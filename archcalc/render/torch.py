@@ -22,19 +22,15 @@ if TYPE_CHECKING:
     from archcalc.backends.measure import MemoryCheck
     from archcalc.backends.verify import Check, Verification
 
-BENCH_FIELDS = ("batch", "status", "iterations", "median_ms", "p10_ms", "p90_ms", "samples_per_s",
-                "peak_memory_bytes", "achieved_flops_per_s", "mfu")  # fmt: skip
+BENCH_FIELDS = (
+    "batch", "status", "runs", "iters_per_run", "warmup_iterations", "first_call_ms", "median_ms", "p10_ms",
+    "p90_ms", "samples_per_s", "peak_memory_bytes", "achieved_flops_per_s", "mfu",
+)  # fmt: skip
 CONTEXT_FIELDS = (
-    "name",
-    "device",
-    "device_name",
-    "torch_version",
-    "dtype",
-    "layout",
-    "compile",
-    "mode",
-    "threads",
-)
+    "name", "device", "device_name", "torch_version", "dtype", "layout", "compile", "mode", "threads",
+    "interop_threads", "compile_mode", "tf32", "cudnn_benchmark", "cuda_graphs", "cuda_version",
+    "cudnn_version",
+)  # fmt: skip
 
 
 def verification_rich(result: Verification, everything: bool = False) -> RenderableType:
@@ -110,10 +106,10 @@ def _check_dict(check: Check) -> dict[str, object]:
 
 def _bench_cells(row: BenchRow) -> list[str]:
     if row.status != "ok":
-        return [str(row.batch), row.status, "", "", "", "", ""]
+        return [str(row.batch), row.status, "", "", "", "", "", ""]
     mfu = "—" if row.mfu is None else f"{100 * row.mfu:.1f}%"
-    return [str(row.batch), f"{row.median_ms:.3f}", f"{row.p10_ms:.3f}–{row.p90_ms:.3f}",
-            f"{row.samples_per_s:,.1f}", _bytes(row.peak_memory_bytes),
+    return [str(row.batch), f"{row.first_call_ms:,.1f}", f"{row.median_ms:.3f}",
+            f"{row.p10_ms:.3f}–{row.p90_ms:.3f}", f"{row.samples_per_s:,.1f}", _bytes(row.peak_memory_bytes),
             f"{row.achieved_flops_per_s / 1e9:,.2f} G", mfu]  # fmt: skip
 
 
@@ -122,16 +118,34 @@ def bench_rich(result: BenchResult) -> RenderableType:
     from rich.table import Table
     from rich.text import Text
 
-    compiled = "on" if result.compile else "off"
-    context = (f"{result.device} ({result.device_name}), torch {result.torch_version}, {result.dtype}, "
-               f"{result.layout}, compile {compiled}, {result.threads} threads, {result.mode}")  # fmt: skip
-    table = Table(title=Text(escape(f"{result.name} — {result.mode} benchmark")), caption=context)
-    columns = ("batch", "median ms", "p10–p90 ms", "samples/s", "peak memory", "achieved FLOP/s", "MFU")
+    table = Table(
+        title=Text(escape(f"{result.name} — {result.mode} benchmark")), caption=bench_context(result)
+    )
+    columns = ("batch", "first call ms", "median ms", "p10–p90 ms", "samples/s", "peak memory",
+               "achieved FLOP/s", "MFU")  # fmt: skip
     whole_words_table(table, columns, [_bench_cells(row) for row in result.rows])
     step = " of a training step (forward + backward, exact)" if result.mode == "train" else ""
     flops = f"FLOPs per sample{step} (engine, = 2 × MACs): {result.flops_per_sample:,}"
-    notes = [flops] + (["interrupted: the rows above are what was measured"] if result.interrupted else [])
+    notes = [flops, f"timing: {result.methodology}"]
+    notes += ["interrupted: the rows above are what was measured"] if result.interrupted else []
     return Group(table, *(Text(note) for note in notes))
+
+
+def bench_context(result: BenchResult) -> str:
+    """What ran where, and the settings that change what the kernels do."""
+    compiled = f"compile {result.compile_mode}" if result.compile else "eager"
+    gpu = ""
+    if result.device == "cuda":
+        gpu = (f", CUDA {result.cuda_version}, cuDNN {result.cudnn_version}, TF32 {_on(result.tf32)}, "
+               f"cudnn.benchmark {_on(result.cudnn_benchmark)}, "
+               f"CUDA graphs {_on(result.cuda_graphs)}")  # fmt: skip
+    return (f"{result.device} ({result.device_name}), torch {result.torch_version}{gpu}, {result.dtype}, "
+            f"{result.layout}, {compiled}, {result.threads} threads ({result.interop_threads} inter-op), "
+            f"{result.mode}")  # fmt: skip
+
+
+def _on(flag: bool) -> str:
+    return "on" if flag else "off"
 
 
 def bench_json(result: BenchResult) -> str:

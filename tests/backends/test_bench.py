@@ -17,12 +17,19 @@ STEP_FLOPS = {"infer": 1_728, "train": 3_888}
 
 @pytest.mark.parametrize("mode", ["infer", "train"])
 def test_a_sweep_reports_every_batch_size_with_consistent_figures(mode):
-    result = bench(spec_from(TINY), BenchOptions(batches=(1, 4), warmup=1, iters=3, mode=mode))
+    result = bench(spec_from(TINY), BenchOptions(batches=(1, 4), warmup=1, iters=2, runs=3, mode=mode))
     flops = STEP_FLOPS[mode]
     assert (result.device, result.dtype, result.mode, result.flops_per_sample) == ("cpu", "fp32", mode, flops)
     assert result.threads >= 1 and result.torch_version
     for row, batch in zip(result.rows, (1, 4), strict=True):
-        assert (row.batch, row.status, row.iterations) == (batch, "ok", 3)
+        assert (row.batch, row.status, row.runs, row.iters_per_run, row.warmup_iterations) == (
+            batch,
+            "ok",
+            3,
+            2,
+            1,
+        )
+        assert row.first_call_ms > 0
         assert 0 < row.p10_ms <= row.median_ms <= row.p90_ms
         assert row.samples_per_s == pytest.approx(batch / (row.median_ms / 1000))
         assert row.achieved_flops_per_s == pytest.approx(flops * batch / (row.median_ms / 1000))
@@ -43,9 +50,9 @@ def test_json_and_csv_carry_the_context_of_the_run():
     assert line.startswith("tiny,cpu,")
 
 
-def test_a_time_budget_runs_at_least_three_iterations():
+def test_a_time_budget_times_at_least_three_runs():
     result = bench(spec_from(TINY), BenchOptions(batches=(1,), warmup=0, budget=0.0))
-    assert result.rows[0].iterations == 3
+    assert result.rows[0].runs == 3
 
 
 def test_a_failing_batch_size_is_reported_in_its_row_and_the_sweep_goes_on(monkeypatch):
@@ -76,3 +83,129 @@ def test_ctrl_c_keeps_what_was_measured(monkeypatch):
     monkeypatch.setattr(module._Run, "measure", measure)
     result = bench(spec_from(TINY), BenchOptions(batches=(1, 2, 3), warmup=0, iters=1))
     assert result.interrupted and [row.batch for row in result.rows] == [1]
+
+
+class Ticks:
+    """A clock whose marks are counted, each iteration taking `seconds[i]`."""
+
+    def __init__(self, seconds):
+        self.seconds_of, self.now, self.marks = list(seconds), 0.0, 0
+
+    def mark(self):
+        self.marks += 1
+        return self.now
+
+    def seconds(self, start, end):
+        return end - start
+
+    def settle(self):
+        pass
+
+    def step(self):
+        self.now += self.seconds_of.pop(0) if self.seconds_of else 1.0
+
+    def time(self, work, iterations=1):
+        from archcalc.backends.timing import Clock
+
+        return Clock.time(self, work, iterations)
+
+
+def test_warm_up_runs_until_three_iterations_agree_within_5_percent():
+    from archcalc.backends.timing import warm_up
+
+    clock = Ticks([9.0, 3.0, 1.2, 1.0, 1.02, 0.99, 5.0])
+    assert warm_up(clock.step, clock, None) == 6  # 1.0, 1.02, 0.99: settled
+    assert warm_up(Ticks([]).step, Ticks([]), 4) == 4  # a fixed count is a fixed count
+
+
+def test_a_run_of_n_iterations_sits_between_one_pair_of_marks():
+    from archcalc.backends.timing import timed_runs
+
+    clock = Ticks([1.0] * 10 + [2.0] * 10)
+    done = []
+    per_iteration = timed_runs(clock.step, clock, iters=10, runs=2, progress=done.append)
+    assert per_iteration == [1.0, 2.0] and clock.marks == 4 and done == [1, 2]
+
+
+def test_the_settings_are_made_and_recorded():
+    import torch
+
+    from archcalc.backends import device
+
+    threads, cudnn = torch.get_num_threads(), torch.backends.cudnn
+    before = (cudnn.allow_tf32, cudnn.benchmark)
+    try:
+        options = BenchOptions(warmup=0, iters=1, runs=1, tf32=True, cudnn_benchmark=False, threads=1)
+        result = bench(spec_from(TINY), options)
+        assert torch.backends.cuda.matmul.allow_tf32 and torch.backends.cudnn.allow_tf32
+        assert not torch.backends.cudnn.benchmark and torch.get_num_threads() == 1
+        assert (result.tf32, result.cudnn_benchmark, result.threads) == (True, False, 1)
+        assert result.methodology.startswith("first call timed apart")
+    finally:
+        device.configure(before[0], before[1], threads)
+        torch.backends.cuda.matmul.allow_tf32 = False
+
+
+def test_mfu_is_taken_against_the_tf32_peak_when_tf32_is_on(monkeypatch):
+    import torch
+
+    from archcalc.backends import roofline
+
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: "NVIDIA A100-SXM4-80GB")
+    cuda = torch.device("cuda")
+    assert roofline.datasheet(cuda, "fp32", tf32=False).peak_flops == 19.5e12
+    assert roofline.datasheet(cuda, "fp32", tf32=True).peak_flops == 156e12
+    assert roofline.datasheet(torch.device("cpu"), "fp32", tf32=True) is None  # no datasheet: no MFU
+
+
+def test_compile_mode_is_handed_to_torch_compile(monkeypatch):
+    import torch
+
+    modes = []
+    monkeypatch.setattr(torch, "compile", lambda model, mode=None: modes.append(mode) or model)
+    result = bench(
+        spec_from(TINY), BenchOptions(warmup=0, iters=1, runs=1, compile=True, compile_mode="max-autotune")
+    )
+    assert modes == ["max-autotune"] and result.compile_mode == "max-autotune"
+
+
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        ({}, "CUDA graphs need a CUDA device, and this run is on cpu"),
+        ({"device": "cuda", "mode": "train"}, "CUDA graphs replay a forward pass: use --mode infer"),
+        ({"device": "cuda", "compile": True}, "--compile-mode reduce-overhead captures graphs itself"),
+    ],
+)
+def test_cuda_graphs_are_refused_where_they_cannot_run(options, why):
+    from archcalc.errors import SettingError
+
+    with pytest.raises(SettingError, match=why):
+        bench(spec_from(TINY), BenchOptions(cuda_graphs=True, **options))
+
+
+def test_a_cuda_graph_is_captured_after_a_side_stream_warm_up_and_replayed(monkeypatch):
+    import contextlib
+
+    import torch
+
+    from archcalc.backends import device
+
+    calls = []
+
+    class Graph:
+        def replay(self):
+            calls.append("replay")
+
+    class Stream:
+        def wait_stream(self, other):
+            calls.append("wait")
+
+    monkeypatch.setattr(torch.cuda, "Stream", Stream)
+    monkeypatch.setattr(torch.cuda, "current_stream", Stream)
+    monkeypatch.setattr(torch.cuda, "CUDAGraph", Graph)
+    monkeypatch.setattr(torch.cuda, "stream", lambda stream: contextlib.nullcontext())
+    monkeypatch.setattr(torch.cuda, "graph", lambda graph: contextlib.nullcontext(calls.append("capture")))
+    replay = device.graphed(lambda: calls.append("step"))
+    replay()
+    assert calls == ["wait", "step", "wait", "capture", "step", "replay"]

@@ -70,3 +70,19 @@ def test_bench_runs_the_spec_with_the_parameters_given_by_set():
     result = CliRunner().invoke(app, ["bench", "resnet-cifar", "--set", "n=2", "--iters", "1", "--warmup", "0",
                                       "-f", "json"])  # fmt: skip
     assert json.loads(result.stdout)["flops_per_sample"] == 2 * resnet_cifar(2)[3]
+
+
+def test_bench_options_that_cannot_apply_are_usage_errors():
+    assert runner.invoke(app, ["bench", "lenet5", "--warmup", "some"]).exit_code == 2
+    graphs = runner.invoke(app, ["bench", "lenet5", "--cuda-graphs"])
+    assert graphs.exit_code == 2 and "CUDA graphs need a CUDA device" in graphs.output
+    assert runner.invoke(app, ["bench", "lenet5", "--tf32", "maybe"]).exit_code == 2
+
+
+def test_bench_records_its_methodology_and_settings():
+    out = runner.invoke(
+        app, ["bench", "lenet5", "--runs", "3", "--iters", "2", "--warmup", "1", "-f", "json"]
+    )
+    record = json.loads(out.stdout)
+    assert (record["tf32"], record["cudnn_benchmark"], record["cuda_graphs"]) == (False, True, False)
+    assert record["rows"][0]["runs"] == 3 and record["rows"][0]["iters_per_run"] == 2

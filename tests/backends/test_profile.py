@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from archcalc.backends import profile as profiling
 from archcalc.backends import roofline as rooflines
 from archcalc.backends.bench import BenchOptions, per_layer
+from archcalc.backends.timing import Clock
 from archcalc.cli import app
 from archcalc.spec.model import load_spec
 from tests.paths import SPECS
@@ -78,7 +79,7 @@ def test_on_a_gpu_each_module_is_timed_by_a_pair_of_events_read_after_one_synchr
     synchronised = []
     monkeypatch.setattr(torch.cuda, "Event", FakeEvent)
     monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: synchronised.append(device))
-    clock = profiling._Clock(torch.device("cuda"))
+    clock = Clock(torch.device("cuda"))
     model = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.ReLU())
     spans = profiling._Spans(clock, dict(model.named_modules()))
     medians = spans.medians(lambda: model(torch.zeros(1, 4)), runs=3)

@@ -11,7 +11,7 @@ from archcalc.cli import app
 
 runner = CliRunner()
 COMMANDS = ["table", "list", "lint", "rules", "schema", "explain", "sizes", "diff", "memory", "reconcile",
-            "verify", "bench", "export", "import"]  # fmt: skip
+            "verify", "bench", "bench-compare", "export", "import"]  # fmt: skip
 
 
 def run(*args: str, columns: int = 80, terminal: bool = False):

@@ -1,0 +1,76 @@
+"""The device a benchmark runs on: which one, its name and versions, the settings that change what its
+kernels do (cuDNN's algorithm search, TF32, threads), its peak memory, and CUDA graphs."""
+
+from __future__ import annotations
+
+import resource
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+
+def pick(requested: str) -> Any:
+    """`auto`: CUDA, else MPS, else the CPU; otherwise the device named."""
+    if requested != "auto":
+        return torch.device(requested)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    mps = getattr(torch.backends, "mps", None)
+    return torch.device("mps" if mps is not None and mps.is_available() else "cpu")
+
+
+def name_of(device: Any) -> str:
+    if device.type == "cuda":
+        return str(torch.cuda.get_device_name(device))
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
+def versions(device: Any) -> tuple[str, str]:
+    """(CUDA runtime, cuDNN) versions torch was built with, on a GPU; empty elsewhere."""
+    if device.type != "cuda":
+        return "", ""
+    return str(torch.version.cuda or ""), str(torch.backends.cudnn.version() or "")  # type: ignore[no-untyped-call]
+
+
+def configure(tf32: bool, cudnn_benchmark: bool, threads: int | None) -> None:
+    """Set what the kernels may do, for the whole process: TF32 for fp32 matmuls and convolutions (on or off,
+    never torch's mixed default of convolutions on, matmuls off), cuDNN's search for the fastest convolution
+    algorithm per shape (timm turns it on), and the CPU's intra-op threads."""
+    torch.backends.cuda.matmul.allow_tf32 = tf32
+    torch.backends.cudnn.allow_tf32 = tf32
+    torch.backends.cudnn.benchmark = cudnn_benchmark
+    if threads is not None:
+        torch.set_num_threads(threads)
+
+
+def reset_memory(device: Any) -> int:
+    """Start counting peak memory: CUDA's peak is reset; the CPU's peak RSS so far is returned."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+        torch.cuda.reset_peak_memory_stats(device)
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+def peak_memory(device: Any, before: int) -> int:
+    """CUDA: the most bytes allocated since the reset; the CPU: how much the peak RSS grew (a proxy)."""
+    if device.type == "cuda":
+        return int(torch.cuda.max_memory_allocated(device))
+    return max(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before)
+
+
+def graphed(step: Callable[[], None]) -> Callable[[], None]:
+    """`step` captured once as a CUDA graph, replayed on each call: the same kernels, without the CPU
+    launching each one (warmed up on a side stream first, as capture requires)."""
+    stream = torch.cuda.Stream()  # type: ignore[no-untyped-call]
+    stream.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(stream):
+        step()
+    torch.cuda.current_stream().wait_stream(stream)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        step()
+    return graph.replay
