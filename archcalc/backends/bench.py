@@ -33,8 +33,8 @@ from archcalc.spec.model import Spec
 
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 METHODOLOGY = (
-    "first call timed apart; warm-up until 3 iterations agree within 5% (or a fixed count); runs of N "
-    "iterations between one pair of marks (CUDA events, else perf_counter); spread over the runs"
+    "first and second calls timed apart; warm-up until 3 iterations agree within 5% (or a fixed count); "
+    "runs of N iterations between one pair of marks (CUDA events, else perf_counter); spread over the runs"
 )
 
 Progress = Callable[[int, int, int], None]
@@ -72,6 +72,8 @@ class BenchRow:
     warmup_iterations: int = 0
     first_call_ms: float = 0.0
     """The first call at this batch size: compilation, cuDNN's search, allocation and one iteration."""
+    second_call_ms: float = 0.0
+    """The call after it: first call − second call is the compilation's (and the search's) time."""
     median_ms: float = 0.0
     p10_ms: float = 0.0
     p90_ms: float = 0.0
@@ -208,7 +210,7 @@ class _Run:
         memory_before = devices.reset_memory(self.device)  # before the first call, when activations grow
         clock, options = Clock(self.device), self.options
         step = self.step(batch)
-        first = clock.time(step)
+        first, second = clock.time(step), clock.time(step)
         warmed = warm_up(step, clock, options.warmup)
         if options.cuda_graphs:
             step = devices.graphed(step)
@@ -217,8 +219,8 @@ class _Run:
         flops_per_s = self.flops_per_sample * batch / median
         peaks = datasheet(self.device, options.dtype, options.tf32)
         return BenchRow(
-            batch, "ok", len(times), options.iters, warmed, 1000 * first, median_ms=1000 * median,
-            p10_ms=1000 * _quantile(times, 0.1), p90_ms=1000 * _quantile(times, 0.9),
+            batch, "ok", len(times), options.iters, warmed, 1000 * first, 1000 * second,
+            median_ms=1000 * median, p10_ms=1000 * _quantile(times, 0.1), p90_ms=1000 * _quantile(times, 0.9),
             samples_per_s=batch / median, peak_memory_bytes=devices.peak_memory(self.device, memory_before),
             achieved_flops_per_s=flops_per_s, mfu=None if peaks is None else flops_per_s / peaks.peak_flops,
         )  # fmt: skip

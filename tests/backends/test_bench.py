@@ -29,7 +29,7 @@ def test_a_sweep_reports_every_batch_size_with_consistent_figures(mode):
             2,
             1,
         )
-        assert row.first_call_ms > 0
+        assert row.first_call_ms > 0 and row.second_call_ms > 0
         assert 0 < row.p10_ms <= row.median_ms <= row.p90_ms
         assert row.samples_per_s == pytest.approx(batch / (row.median_ms / 1000))
         assert row.achieved_flops_per_s == pytest.approx(flops * batch / (row.median_ms / 1000))
@@ -140,7 +140,7 @@ def test_the_settings_are_made_and_recorded():
         assert torch.backends.cuda.matmul.allow_tf32 and torch.backends.cudnn.allow_tf32
         assert not torch.backends.cudnn.benchmark and torch.get_num_threads() == 1
         assert (result.tf32, result.cudnn_benchmark, result.threads) == (True, False, 1)
-        assert result.methodology.startswith("first call timed apart")
+        assert result.methodology.startswith("first and second calls timed apart")
     finally:
         device.configure(before[0], before[1], threads)
         torch.backends.cuda.matmul.allow_tf32 = False
