@@ -52,11 +52,14 @@ class Profile:
     """The median pass without hooks."""
     hooked_seconds: float
     """The median pass in the timed passes, which the layers' times are part of."""
+    coverage: float
+    """The median over the timed passes of the share of the pass spent inside the layers."""
     layers: list[LayerTime] = field(default_factory=list)
     blocks: list[BlockTime] = field(default_factory=list)
 
     @property
     def layer_seconds(self) -> float:
+        """The layers' median times added up."""
         return sum(layer.seconds for layer in self.layers)
 
     def bound(self, layer: LayerTime) -> str:
@@ -85,11 +88,19 @@ def profile(target: Target, runs: int, roofline: Roofline) -> Profile:
     containers = [node for node in graph.nodes if node.is_container and node.name in modules]
     computing = {row.name: row for row in traffic(graph, target.batch, target.dtype)}
     timed = ["", *computing, *(node.name for node in containers)]  # "": the model itself
-    medians = _Spans(clock, {name: modules[name] for name in timed}).medians(target.run, runs)
-    whole = _median_seconds(target.run, clock, runs)
-    layers = [LayerTime(row, medians.get(name, 0.0)) for name, row in computing.items()]
-    blocks = [BlockTime(node.name, node.row.kind, medians.get(node.name, 0.0)) for node in containers]
-    return Profile(roofline, whole, medians[""], layers, blocks)
+    passes = _Spans(clock, {name: modules[name] for name in timed}).passes(target.run, runs)
+    whole = statistics.median(clock.time(target.run) for _ in range(runs))
+    layers = [LayerTime(row, _median(passes, name)) for name, row in computing.items()]
+    blocks = [BlockTime(node.name, node.row.kind, _median(passes, node.name)) for node in containers]
+    in_layers = [
+        sum(times) for times in zip(*(passes[name] for name in computing if name in passes), strict=True)
+    ]
+    coverage = statistics.median(part / total for part, total in zip(in_layers, passes[""], strict=True))
+    return Profile(roofline, whole, _median(passes, ""), coverage, layers, blocks)
+
+
+def _median(passes: dict[str, list[float]], name: str) -> float:
+    return statistics.median(passes[name]) if name in passes else 0.0
 
 
 class _Spans:
@@ -106,8 +117,8 @@ class _Spans:
     def end(self, name: str) -> None:
         self.marks[name].append((self.opened[name], self.clock.mark()))
 
-    def medians(self, run: Callable[[], Any], runs: int) -> dict[str, float]:
-        """Each module's median time per pass over `runs` passes of `run`."""
+    def passes(self, run: Callable[[], Any], runs: int) -> dict[str, list[float]]:
+        """Each module's seconds in each of `runs` passes of `run` (called twice in a pass: the sum)."""
         handles = []
         for name, module in self.modules.items():
             handles.append(module.register_forward_pre_hook(lambda *_, name=name: self.start(name)))
@@ -119,15 +130,9 @@ class _Spans:
         finally:
             for handle in handles:
                 handle.remove()
-        return {name: _per_pass(pairs, self.clock, runs) for name, pairs in self.marks.items() if pairs}
+        return {name: self._per_pass(pairs, runs) for name, pairs in self.marks.items() if pairs}
 
-
-def _per_pass(pairs: list[tuple[Any, Any]], clock: Clock, runs: int) -> float:
-    """The median over passes of a module's time in a pass (a module called twice in a pass: their sum)."""
-    calls = len(pairs) // runs or 1
-    totals = [sum(clock.seconds(*pair) for pair in pairs[i : i + calls]) for i in range(0, len(pairs), calls)]
-    return statistics.median(totals)
-
-
-def _median_seconds(run: Callable[[], Any], clock: Clock, runs: int) -> float:
-    return statistics.median(clock.time(run) for _ in range(runs))
+    def _per_pass(self, pairs: list[tuple[Any, Any]], runs: int) -> list[float]:
+        calls = len(pairs) // runs or 1
+        seconds = [self.clock.seconds(*pair) for pair in pairs]
+        return [sum(seconds[i : i + calls]) for i in range(0, len(seconds), calls)]

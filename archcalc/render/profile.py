@@ -41,7 +41,7 @@ def summary(result: Profile) -> str:
     line, hooked, layers = result.roofline, result.hooked_seconds, result.layer_seconds
     return (
         f"layers add up to {1000 * layers:,.3f} ms of the {1000 * hooked:,.3f} ms a timed pass took "
-        f"({100 * layers / hooked:.1f}%); the other {1000 * (hooked - layers):,.3f} ms ran between modules "
+        f"({100 * result.coverage:.1f}% of a pass, the median over passes); the rest ran between modules "
         f"(freeing tensors no longer needed, Python, the hooks); without hooks a pass takes "
         f"{1000 * result.model_seconds:,.3f} ms. Roofline ({line.source}): {line.peak_flops / 1e9:,.1f} "
         f"GFLOP/s, {line.bandwidth / 1e9:,.1f} GB/s, ridge {line.ridge:,.1f} FLOP/B; bytes = inputs + "
@@ -79,6 +79,7 @@ def profile_json(context: BenchResult, result: Profile, top: int | None) -> str:
         "torch_version": context.torch_version, "dtype": context.dtype, "layout": context.layout,
         "threads": context.threads, "model_seconds": result.model_seconds,
         "hooked_seconds": result.hooked_seconds, "layer_seconds": result.layer_seconds,
+        "coverage": result.coverage,
         "roofline": {"peak_flops": line.peak_flops, "bandwidth": line.bandwidth, "source": line.source},
         "layers": [layer_record(layer, result) for layer in slowest(result, top)],
         "blocks": [{"name": block.name, "kind": block.kind, "seconds": block.seconds}

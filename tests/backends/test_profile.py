@@ -19,7 +19,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def resnet50():
-    return per_layer(load_spec(SPECS / "resnet50.yaml"), BenchOptions(batches=(2,), warmup=1, iters=3))
+    return per_layer(load_spec(SPECS / "resnet50.yaml"), BenchOptions(batches=(4,), warmup=2, iters=5))
 
 
 def test_every_conv_of_resnet50_has_its_time_flops_bytes_and_bound(resnet50):
@@ -34,7 +34,7 @@ def test_every_conv_of_resnet50_has_its_time_flops_bytes_and_bound(resnet50):
 
 def test_the_layers_add_up_to_within_15_percent_of_the_pass_they_were_timed_in(resnet50):
     _, result = resnet50
-    assert 0.85 * result.hooked_seconds <= result.layer_seconds <= result.hooked_seconds
+    assert 0.85 <= result.coverage <= 1  # each pass's layers against that pass: noise in one pass stays there
     blocks = {block.name: block.seconds for block in result.blocks}
     assert set(blocks) >= {"layer1", "layer1.0", "layer4.2"}
     assert blocks["layer1"] >= blocks["layer1.0"] > 0
@@ -82,8 +82,9 @@ def test_on_a_gpu_each_module_is_timed_by_a_pair_of_events_read_after_one_synchr
     clock = Clock(torch.device("cuda"))
     model = torch.nn.Sequential(torch.nn.Linear(4, 4), torch.nn.ReLU())
     spans = profiling._Spans(clock, dict(model.named_modules()))
-    medians = spans.medians(lambda: model(torch.zeros(1, 4)), runs=3)
-    assert set(medians) == {"", "0", "1"} and medians[""] >= medians["0"] > 0
+    passes = spans.passes(lambda: model(torch.zeros(1, 4)), runs=3)
+    assert set(passes) == {"", "0", "1"} and all(len(times) == 3 for times in passes.values())
+    assert passes[""][0] >= passes["0"][0] > 0
     assert len(synchronised) == 1  # once, after the passes: none inside them
 
 
