@@ -102,6 +102,7 @@ class BenchResult:
     cuda_graphs: bool = False
     cuda_version: str = ""
     cudnn_version: str = ""
+    cuda_driver: str = ""
     methodology: str = METHODOLOGY
     rows: list[BenchRow] = field(default_factory=list)
     interrupted: bool = False

@@ -28,11 +28,14 @@ def name_of(device: Any) -> str:
     return platform.processor() or platform.machine()
 
 
-def versions(device: Any) -> tuple[str, str]:
-    """(CUDA runtime, cuDNN) versions torch was built with, on a GPU; empty elsewhere."""
+def versions(device: Any) -> tuple[str, str, str]:
+    """(CUDA runtime, cuDNN, driver) versions on a GPU (the driver's as CUDA reports it, e.g. 12080 for
+    12.8, where torch's build exposes it); empty elsewhere."""
     if device.type != "cuda":
-        return "", ""
-    return str(torch.version.cuda or ""), str(torch.backends.cudnn.version() or "")  # type: ignore[no-untyped-call]
+        return "", "", ""
+    driver = getattr(torch._C, "_cuda_getDriverVersion", None)
+    cudnn = torch.backends.cudnn.version()  # type: ignore[no-untyped-call]
+    return str(torch.version.cuda or ""), str(cudnn or ""), str(driver()) if driver else ""
 
 
 def configure(tf32: bool, cudnn_benchmark: bool, threads: int | None) -> None:

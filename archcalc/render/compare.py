@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 CONTEXT = (
-    "name", "device", "device_name", "torch_version", "cuda_version", "cudnn_version", "dtype", "layout",
-    "compile", "compile_mode", "mode", "threads", "interop_threads", "tf32", "cudnn_benchmark", "cuda_graphs",
-    "flops_per_sample", "methodology",
+    "name", "device", "device_name", "torch_version", "cuda_version", "cudnn_version", "cuda_driver", "dtype",
+    "layout", "compile", "compile_mode", "mode", "threads", "interop_threads", "tf32", "cudnn_benchmark",
+    "cuda_graphs", "flops_per_sample", "methodology",
 )  # fmt: skip
 REQUIRED = ("name", "device", "rows")
 

@@ -30,7 +30,7 @@ BENCH_FIELDS = (
 CONTEXT_FIELDS = (
     "name", "device", "device_name", "torch_version", "dtype", "layout", "compile", "mode", "threads",
     "interop_threads", "compile_mode", "tf32", "cudnn_benchmark", "cuda_graphs", "cuda_version",
-    "cudnn_version",
+    "cudnn_version", "cuda_driver",
 )  # fmt: skip
 
 
@@ -137,7 +137,9 @@ def bench_context(result: BenchResult) -> str:
     compiled = f"compile {result.compile_mode}" if result.compile else "eager"
     gpu = ""
     if result.device == "cuda":
-        gpu = (f", CUDA {result.cuda_version}, cuDNN {result.cudnn_version}, TF32 {_on(result.tf32)}, "
+        driver = result.cuda_driver or "?"
+        gpu = (f", CUDA {result.cuda_version} (driver {driver}), cuDNN {result.cudnn_version}, "
+               f"TF32 {_on(result.tf32)}, "
                f"cudnn.benchmark {_on(result.cudnn_benchmark)}, "
                f"CUDA graphs {_on(result.cuda_graphs)}")  # fmt: skip
     return (f"{result.device} ({result.device_name}), torch {result.torch_version}{gpu}, {result.dtype}, "

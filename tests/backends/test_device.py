@@ -26,9 +26,10 @@ def test_a_gpu_run_records_its_name_and_the_cuda_and_cudnn_versions(monkeypatch)
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda where=None: "NVIDIA L4")
     monkeypatch.setattr(torch.version, "cuda", "12.8")
     monkeypatch.setattr(torch.backends.cudnn, "version", lambda: 91000)
+    monkeypatch.setattr(torch._C, "_cuda_getDriverVersion", lambda: 12080, raising=False)
     cuda = torch.device("cuda")
-    assert (device.name_of(cuda), device.versions(cuda)) == ("NVIDIA L4", ("12.8", "91000"))
-    assert device.versions(torch.device("cpu")) == ("", "")
+    assert (device.name_of(cuda), device.versions(cuda)) == ("NVIDIA L4", ("12.8", "91000", "12080"))
+    assert device.versions(torch.device("cpu")) == ("", "", "")
 
 
 def test_auto_picks_cuda_then_mps_then_the_cpu(monkeypatch):
