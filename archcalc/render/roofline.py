@@ -6,11 +6,12 @@ intensity and achieved FLOP/s, under the device's two roofs (matplotlib, an opti
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from archcalc.backends.bench import BenchResult
     from archcalc.backends.profile import Profile
+    from archcalc.backends.roofline import Roofline
 
 
 FORMATS = ("png", "svg", "pdf")
@@ -25,14 +26,9 @@ def plot_roofline(context: BenchResult, result: Profile, path: Path, kind: str, 
     import matplotlib.pyplot as plt
 
     points = [layer for layer in result.layers if layer.traffic.flops and layer.seconds]
-    line = result.roofline
-    low = min([layer.traffic.intensity for layer in points] + [line.ridge]) / 4
-    high = max([layer.traffic.intensity for layer in points] + [line.ridge]) * 4
     figure, axes = plt.subplots(figsize=(8, 5.5))
-    peak = line.peak_flops / 1e9
-    axes.plot([low, line.ridge, high], [low * line.bandwidth / 1e9, peak, peak], color="black",
-              label=f"roofline ({line.source})")  # fmt: skip
-    sizes = [12 + 400 * layer.seconds / result.model_seconds for layer in points]
+    _roofs(axes, result.roofline, [layer.traffic.intensity for layer in points])
+    sizes = [12 + 400 * layer.seconds / result.hooked_seconds for layer in points]
     axes.scatter([layer.traffic.intensity for layer in points], [layer.flops_per_s / 1e9 for layer in points],
                  s=sizes, alpha=0.6)  # fmt: skip
     for layer in sorted(points, key=lambda layer: layer.seconds, reverse=True)[:labelled]:
@@ -43,3 +39,12 @@ def plot_roofline(context: BenchResult, result: Profile, path: Path, kind: str, 
     axes.legend(loc="lower right")
     figure.savefig(path, format=kind, dpi=120, bbox_inches="tight")
     plt.close(figure)
+
+
+def _roofs(axes: Any, line: Roofline, intensities: list[float]) -> None:
+    """The bandwidth roof up to the ridge point, then the compute roof, spanning the layers' intensities."""
+    low = min([*intensities, line.ridge]) / 4
+    high = max([*intensities, line.ridge]) * 4
+    peak = line.peak_flops / 1e9
+    axes.plot([low, line.ridge, high], [low * line.bandwidth / 1e9, peak, peak], color="black",
+              label=f"roofline ({line.source})")  # fmt: skip
