@@ -219,14 +219,17 @@ def _bench_record(path: Path) -> dict[str, Any]:
     import json
 
     from archcalc.errors import escape
-    from archcalc.render.compare import REQUIRED
+    from archcalc.limits import limits
+    from archcalc.render.compare import problem
 
     try:
+        if not path.is_file() or path.stat().st_size > limits().file_bytes:  # no FIFO, no device, bounded
+            raise ValueError(f"not a regular file of at most {limits().file_bytes:,} bytes")
         record = json.loads(path.read_text(encoding="utf-8"))
-        missing = [key for key in REQUIRED if not isinstance(record, dict) or key not in record]
-        if missing:
-            raise ValueError(f"no {', '.join(missing)}: write it with `archcalc bench SPEC --format json`")
+        wrong = problem(record)
+        if wrong:
+            raise ValueError(f"{wrong}: write it with `archcalc bench SPEC --format json`")
         return dict(record)
-    except (OSError, UnicodeDecodeError, ValueError) as exc:  # json's errors are ValueErrors
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:  # json's errors are ValueErrors
         typer.echo(escape(f"{path}: not a benchmark result: {exc}"), err=True)
         raise typer.Exit(1) from None

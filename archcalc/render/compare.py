@@ -17,6 +17,29 @@ CONTEXT = (
     "cuda_graphs", "flops_per_sample", "methodology",
 )  # fmt: skip
 REQUIRED = ("name", "device", "rows")
+MEASURED = ("median_ms", "samples_per_s")
+
+
+def problem(record: Any) -> str | None:
+    """What keeps `record` from being a saved `bench --format json` result, or None: an object with a name,
+    a device and rows, each row an object whose batch is a whole number and, when measured (status ok), whose
+    median and samples/s are positive numbers."""
+    missing = [key for key in REQUIRED if not isinstance(record, dict) or key not in record]
+    if missing:
+        return f"no {', '.join(missing)}"
+    rows = record["rows"]
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        return "'rows' is not a list of objects"
+    for index, row in enumerate(rows, start=1):
+        batch = row.get("batch")
+        measured = row.get("status") != "ok" or all(_positive(row.get(key)) for key in MEASURED)
+        if not (isinstance(batch, int) and not isinstance(batch, bool) and batch > 0) or not measured:
+            return f"row {index} has no whole batch size or no positive {' and '.join(MEASURED)}"
+    return None
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
 def context_differences(a: dict[str, Any], b: dict[str, Any]) -> list[tuple[str, Any, Any]]:

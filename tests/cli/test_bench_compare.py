@@ -32,3 +32,19 @@ def test_a_file_that_is_not_a_result_is_refused_by_name(tmp_path):
     (tmp_path / "list.json").write_text("[1, 2]")
     out = runner.invoke(app, ["bench-compare", str(tmp_path / "a.json"), str(tmp_path / "list.json")])
     assert out.exit_code == 1 and "no name, device, rows" in out.output
+
+
+def test_malformed_results_are_refused_without_a_traceback(tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps(result(2.0, 2)))
+    broken = {
+        "rows.json": {"name": "x", "device": "cpu", "rows": 5},
+        "row.json": {"name": "x", "device": "cpu", "rows": [{"batch": 1, "status": "ok"}]},
+        "zero.json": {"name": "x", "device": "cpu", "rows": [{"batch": 1, "status": "ok", "median_ms": 0,
+                                                               "samples_per_s": 1}]},
+    }  # fmt: skip
+    for name, record in broken.items():
+        (tmp_path / name).write_text(json.dumps(record))
+    (tmp_path / "deep.json").write_text("[" * 100_000)
+    for name in [*broken, "deep.json", "missing.json", "."]:
+        out = runner.invoke(app, ["bench-compare", str(tmp_path / "a.json"), str(tmp_path / name)])
+        assert out.exit_code == 1 and "not a benchmark result" in out.output, name
