@@ -107,7 +107,7 @@ def kept_for_backward(graph: Graph, checkpointed: dict[Node, str], within: Node 
     extra = NOTHING
     for node, (inputs, weights) in gradient_flow(graph).items():
         storage[node] = storage[node.inputs[0].value] if _is_view(node) else node
-        scope = set(ancestors(node))
+        scope = {node, *ancestors(node)}  # a checkpointed layer is its own block
         if not (inputs or weights) or (within is not None and within not in scope):
             continue
         block = next((container for container in scope if container in checkpointed), None)

@@ -139,6 +139,15 @@ def test_a_checkpointed_block_keeps_its_input_and_runs_again():
     assert checkpointed.recompute_macs == 8 * 8 * 4 * 3 * 3 * 4
 
 
+def test_a_checkpointed_layer_keeps_only_its_input():
+    spec = spec_from("name: t\ninput: [8, 8, 4]\nlayers:\n  - conv: {filters: 4, kernel: 1}\n"
+                     "  - conv: {name: late, filters: 4, kernel: 3, padding: 1, bn: true, act: gelu}\n")  # fmt: skip
+    plain, checkpointed = kept_of(spec).kept, kept_of(spec, ["late"]).kept
+    # late keeps conv1's output, its conv's output (the bn's input) and the bn's output (GELU's input)
+    assert plain.activations == 3 * 8 * 8 * 4 + 8 * 8 * 4 and plain.per_batch == 2 * 4
+    assert (checkpointed.activations, checkpointed.per_batch) == (8 * 8 * 4 + 8 * 8 * 4, 0)  # image, conv1
+
+
 def test_an_unknown_checkpoint_name_is_a_usage_error():
     with pytest.raises(SettingError, match="no row named layer9; name blocks or layers as the table does"):
         kept_of(load_spec(SPECS / "resnet18.yaml"), ["layer9"])
