@@ -55,8 +55,9 @@ TRAINING_NOTE = (
     "total = weights + gradients + optimizer state (fp32; gradients and state of trained weights only) + "
     "batch norm buffers + the activations autograd keeps for the backward pass (as torch saves them, "
     "verified on the zoo); bf16/fp16 mean mixed precision (autocast, fp32 master weights): activations and "
-    "autocast's copies of conv/dense weights take 2 bytes. Not counted: the backward pass's gradients of "
-    "activations, which come and go as it runs."
+    "autocast's copies of conv/dense weights take 2 bytes. A sum, not a step's peak: not counted are the "
+    "backward pass's transients and the optimizer step's (AdamW's are parameter-sized); measured peaks are "
+    "0.9-1.6x this total (README, 'The memory of a training step')."
 )
 
 
