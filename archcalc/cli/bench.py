@@ -10,18 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from archcalc.cli.app import (
-    SetOption,
-    SpecArgument,
-    TableJsonCsv,
-    app,
-    guarded,
-    load_set,
-    numeric_input,
-    show,
-    whole_numbers,
-    writing,
-)
+from archcalc.cli.app import TableJsonCsv, app, guarded, show, writing
+from archcalc.cli.options import SetOption, SpecArgument, load_set, numeric_input, whole_numbers
 from archcalc.cli.torch import backend
 
 

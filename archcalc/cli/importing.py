@@ -10,7 +10,8 @@ import typer
 import yaml
 
 from archcalc.api.importing import import_model
-from archcalc.cli.app import InputOption, app, emit, guarded
+from archcalc.cli.app import app, emit, guarded
+from archcalc.cli.options import InputOption
 
 
 @app.command("import")

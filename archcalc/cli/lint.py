@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from archcalc import api
-from archcalc.cli.app import TableOrJson, app, assignments, guarded, show
+from archcalc.cli.app import TableOrJson, app, guarded, show
+from archcalc.cli.options import assignments
 
 if TYPE_CHECKING:
     from archcalc.linting.config import LintConfig

@@ -12,20 +12,8 @@ import typer
 
 from archcalc import api
 from archcalc.analyses.presets import Preset
-from archcalc.cli.app import (
-    DepthOption,
-    Format,
-    InputOption,
-    Mode,
-    SetOption,
-    SpecArgument,
-    TableFormat,
-    app,
-    emit,
-    guarded,
-    load_set,
-    show,
-)
+from archcalc.cli.app import Format, Mode, TableFormat, app, emit, guarded, show
+from archcalc.cli.options import DepthOption, InputOption, SetOption, SpecArgument, load_set
 from archcalc.engine import analyze
 from archcalc.report import Report
 from archcalc.spec.catalog import BUILTIN_DIR, builtin_names

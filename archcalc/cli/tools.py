@@ -10,23 +10,25 @@ import typer
 from archcalc import api
 from archcalc.cli.app import (
     ExplainFormat,
-    InputOption,
-    InputShape,
     Mode,
-    SetOption,
-    SpecArgument,
     TableFormat,
     TableJsonCsv,
     TableOrJson,
-    analysed,
     app,
-    assignments,
     emit,
     guarded,
+    show,
+)
+from archcalc.cli.options import (
+    InputOption,
+    InputShape,
+    SetOption,
+    SpecArgument,
+    analysed,
+    assignments,
     load_set,
     numeric_input,
     parse_input,
-    show,
     whole_numbers,
 )
 

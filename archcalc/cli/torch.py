@@ -13,20 +13,8 @@ from typing import Annotated
 
 import typer
 
-from archcalc.cli.app import (
-    DepthOption,
-    InputOption,
-    SetOption,
-    SpecArgument,
-    TableOrJson,
-    app,
-    emit,
-    guarded,
-    load_set,
-    numeric_input,
-    show,
-    writing,
-)
+from archcalc.cli.app import TableOrJson, app, emit, guarded, show, writing
+from archcalc.cli.options import DepthOption, InputOption, SetOption, SpecArgument, load_set, numeric_input
 
 
 class Target(StrEnum):
