@@ -7,13 +7,12 @@ after a bad item) with its document path, and for layers inside blocks, the uses
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
 
-from archcalc.errors import DocPath, Problem, Via, suggest
+from archcalc.errors import DocPath, Problem, suggest
 from archcalc.layers import LAYER_KINDS, Layer
 from archcalc.layers.composite import Composite, Sequential, SizedBlock
 from archcalc.layers.fields import references
@@ -24,59 +23,7 @@ from archcalc.spec.expr import Env, ExpressionError, substitute
 from archcalc.spec.messages import translate
 from archcalc.spec.naming import assign_names
 from archcalc.spec.positions import SourceMap
-
-Fail = Callable[[list[Problem]], Exception]
-"""Makes the exception that reports problems at their place in the spec's file (SourceMap.error)."""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where parsing is: the block arguments in force, the block uses that led here, the blocks open."""
-
-    env: Env = field(default_factory=dict)
-    via: Via = ()
-    open_blocks: tuple[str, ...] = ()
-    depth: int = 0
-    """Composites and block uses around this list."""
-
-    def inside(self) -> Scope:
-        return replace(self, depth=self.depth + 1)
-
-
-class _Rejected(Exception):
-    """An item could not be parsed; its problems are already recorded."""
-
-
-class _Exhausted(Exception):
-    """The spec expands beyond archcalc.limits (layers, nesting): parsing stops at once, whatever is left."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
-
-
-def expanded_rows(layer: Layer) -> int:
-    """The rows `layer` stands for once expanded: itself, and for every composite within it its parts and
-    the rows it adds (merges, paths, shortcuts)."""
-    total, pending = 0, [layer]
-    while pending:
-        item = pending.pop()
-        total += 1
-        if isinstance(item, Composite):
-            total += item.own_rows()
-            pending.extend(part for _, parts in item.part_lists() for part in parts)
-    return total
-
-
-@dataclass(frozen=True)
-class _Use:
-    """One use of a block: `- bottleneck: {width: 64, repeat: 3}` at `path` (its settings at `where`)."""
-
-    block: Block
-    arguments: dict[str, Any]
-    path: DocPath
-    where: DocPath
-    scope: Scope
+from archcalc.spec.scope import Exhausted, Fail, Rejected, Scope, Use, expanded_rows
 
 
 class LayerParser:
@@ -105,7 +52,7 @@ class LayerParser:
         """The spec's top-level `layers:`; past a limit, only the problem that says so."""
         try:
             return self.layers(items, ("layers",), Scope(env=self.params))
-        except _Exhausted as exc:
+        except Exhausted as exc:
             self.problems.append(exc.problem)
             return []
 
@@ -114,7 +61,7 @@ class LayerParser:
         if scope.depth > limits().nesting:
             message = (f"layers nested more than {limits().nesting} deep (blocks within blocks, composites "
                        "within composites); raise the limit with `archcalc --limit nesting=N`")  # fmt: skip
-            raise _Exhausted(Problem(message, path, via=scope.via, code="AC003"))
+            raise Exhausted(Problem(message, path, via=scope.via, code="AC003"))
         if not isinstance(items, list):
             self._record([Problem("expected a list of layers", path, code="AC012")], scope)
             return []
@@ -122,12 +69,12 @@ class LayerParser:
         for index, item in enumerate(items):
             try:
                 parsed.append(self.layer(item, (*path, index), scope))
-            except _Rejected:
+            except Rejected:
                 continue
         return assign_names(parsed, self.problems, scope.via)
 
     def layer(self, item: Any, path: DocPath, scope: Scope) -> Layer:
-        """One item as a layer, or _Rejected with its problems recorded."""
+        """One item as a layer, or Rejected with its problems recorded."""
         split = _split_item(item, path, self.known())
         if isinstance(split, Problem):
             raise self._reject([split], scope)
@@ -155,7 +102,7 @@ class LayerParser:
                 settings, lambda items, sub: self.layers(items, (*where, *sub), scope.inside())
             )
             if len(self.problems) > before:
-                raise _Rejected
+                raise Rejected
         try:
             layer = layer_class.model_validate(settings)
         except ValidationError as exc:
@@ -171,7 +118,7 @@ class LayerParser:
         if self.expanded > limits().layers:
             message = (f"the spec expands to more than {limits().layers:,} layers once blocks and `repeat:` "
                        "are expanded; raise the limit with `archcalc --limit layers=N`")  # fmt: skip
-            raise _Exhausted(Problem(message, path, via=scope.via, code="AC003"))
+            raise Exhausted(Problem(message, path, via=scope.via, code="AC003"))
 
     def _use(self, block: Block, settings: Any, path: DocPath, where: DocPath, scope: Scope) -> Layer:
         """A block use: one instance, or with `repeat: n` a sequence of n copies named 0 … n − 1."""
@@ -191,7 +138,7 @@ class LayerParser:
         if name is not None and not (isinstance(name, str) and name):
             problem = Problem(f"name: expected a non-empty name, got {name!r}", (*where, "name"))
             raise self._reject([problem], scope)
-        use = _Use(block, arguments, path, where, scope)
+        use = Use(block, arguments, path, where, scope)
         if repeat is None:
             instance = self._instance(use, scope.env, name)
             update = ({"sources": sources} if sources else {}) | ({"trainable": False} if frozen else {})
@@ -213,7 +160,7 @@ class LayerParser:
             raise self._reject([problem], scope)
         return not trainable
 
-    def _repeat_count(self, repeat: Any, use: _Use) -> int:
+    def _repeat_count(self, repeat: Any, use: Use) -> int:
         where = (*use.where, "repeat")
         count = self._substitute(repeat, use.scope.env, where, "repeat", use.scope)
         if type(count) is not int or count < 1:
@@ -229,7 +176,7 @@ class LayerParser:
         except (ValueError, ExpressionError) as exc:
             raise self._reject([Problem(f"from: {exc}", (*where, "from"), code="AC106")], scope) from None
 
-    def _instance(self, use: _Use, env: Env, name: str | None) -> Layer:
+    def _instance(self, use: Use, env: Env, name: str | None) -> Layer:
         """The block's layers with the use's arguments bound: that one layer, or a sequence of them."""
         block = use.block
         arguments = self._substitute(use.arguments, env, use.where, f"block '{block.name}'", use.scope)
@@ -245,13 +192,13 @@ class LayerParser:
         self._grow(1, use.path, use.scope)
         return group.labelled(block.name, block.label(bound))
 
-    def _body(self, use: _Use, bound: dict[str, Any]) -> list[Layer]:
+    def _body(self, use: Use, bound: dict[str, Any]) -> list[Layer]:
         """The block's layers parsed with `bound` arguments (layers are immutable, so they can be shared)."""
         block, scope = use.block, use.scope
         arguments = (block.name, repr(sorted(bound.items())))
         if arguments in self._failed:  # it failed before with these arguments, and fails the same way
             self.problems += self._failed[arguments]
-            raise _Rejected
+            raise Rejected
         key = (*arguments, use.path, scope.via)
         if key in self._instances:  # a copy of a body already made: its layers count again
             self._grow(self._rows[key], use.path, scope)
@@ -267,10 +214,10 @@ class LayerParser:
         layers = self._instances[key]
         if len(layers) != len(block.body):
             self.problems += self._failed[arguments]
-            raise _Rejected
+            raise Rejected
         return layers
 
-    def _sized(self, use: _Use, bound: dict[str, Any], name: str | None) -> Layer:
+    def _sized(self, use: Use, bound: dict[str, Any], name: str | None) -> Layer:
         """A use of a block that reads its input's size: parsed at each shape the walk gives it."""
         made: dict[Shape, list[Layer]] = {}
         base = self.expanded
@@ -285,7 +232,7 @@ class LayerParser:
         layer = SizedBlock(name=name, expand=expand, size=size).located(use.path, use.scope.via)
         return layer.labelled(use.block.name, use.block.label(bound))
 
-    def _expand(self, use: _Use, env: dict[str, Any], base: int) -> list[Layer]:
+    def _expand(self, use: Use, env: dict[str, Any], base: int) -> list[Layer]:
         """The block's layers for one input shape, or its problems raised (with `fail`); each expansion is
         bounded by the layer limit on top of what the spec made before it."""
         before, self.expanded = len(self.problems), base
@@ -298,9 +245,9 @@ class LayerParser:
             raise self.fail([Problem(message, use.path, via=use.scope.via, code="AC106")])
         try:
             return self._body(use, env)
-        except _Rejected:
+        except Rejected:
             raise self.fail(self.problems[before:]) from None
-        except _Exhausted as exc:
+        except Exhausted as exc:
             raise self.fail([exc.problem]) from None
 
     def _substitute(self, value: Any, env: Env, where: DocPath, subject: str, scope: Scope) -> Any:
@@ -309,9 +256,9 @@ class LayerParser:
         except ExpressionError as exc:
             raise self._reject([Problem(f"{subject}: {exc}", where, code="AC015")], scope) from None
 
-    def _reject(self, problems: list[Problem], scope: Scope) -> _Rejected:
+    def _reject(self, problems: list[Problem], scope: Scope) -> Rejected:
         self._record(problems, scope)
-        return _Rejected()
+        return Rejected()
 
     def _record(self, problems: list[Problem], scope: Scope) -> None:
         self.problems += [replace(problem, via=scope.via) for problem in problems]
