@@ -31,7 +31,6 @@ from archcalc.report import Report
 from archcalc.shapes import Shape
 from archcalc.spec.model import Spec
 
-DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 METHODOLOGY = (
     "first and second calls timed apart; warm-up until 3 iterations agree within 5% (or a fixed count); "
     "runs of N iterations between one pair of marks (CUDA events, else perf_counter); spread over the runs"
@@ -228,7 +227,7 @@ class _Run:
 
     def step(self, batch: int) -> Callable[[], None]:
         """One iteration: a forward pass, or forward + backward + optimizer step on a random target."""
-        model, device, dtype = self.model, self.device, DTYPES[self.options.dtype]
+        model, device, dtype = self.model, self.device, devices.DTYPES[self.options.dtype]
         x = torch.randn(nchw(self.report.input, batch), device=device)
         if self.options.channels_last and x.dim() == 4:
             x = x.contiguous(memory_format=torch.channels_last)

@@ -9,6 +9,9 @@ from typing import Any
 
 import torch
 
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+"""The torch dtype of each name `--dtype` takes (bf16 and fp16 run under autocast)."""
+
 
 def pick(requested: str) -> Any:
     """`auto`: CUDA, else MPS, else the CPU; otherwise the device named."""

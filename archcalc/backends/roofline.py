@@ -9,11 +9,13 @@ reach the peak however fast its kernel: it is memory-bound; above it, compute-bo
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import torch
+
+from archcalc.backends.device import DTYPES
+from archcalc.backends.timing import Clock
 
 GPU_PEAKS = {  # name fragment: (fp32 GFLOP/s, TF32 tensor cores, bf16/fp16 tensor cores, memory GB/s)
     "H100 PCIe": (51_200, 378_000, 756_000, 2_000),
@@ -69,7 +71,7 @@ def _measured_flops(device: Any, dtype: str, runs: int = 5) -> float:
     """The better FLOP/s of a 2048×2048 matmul and of a 1×1 conv of 1024 channels on 8×14×14 positions, in
     `dtype`: a CPU's BLAS and its conv library can be 2× apart (MKL on an AMD EPYC: 210 GFLOP/s, oneDNN
     450), and a roof below what layers reach would call compute-bound layers memory-bound."""
-    kind = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[dtype]
+    kind = DTYPES[dtype]
     size, channels, positions = 2048, 1024, 8 * 14 * 14
     a = torch.randn(size, size, device=device, dtype=kind)
     x = torch.randn(8, channels, 14, 14, device=device, dtype=kind)
@@ -88,19 +90,7 @@ def _measured_bandwidth(device: Any, megabytes: int = 256, runs: int = 5) -> flo
 
 
 def _best_seconds(work: Any, device: Any, runs: int) -> float:
-    work()  # warm-up: allocation, kernel choice
-    best = float("inf")
-    for _ in range(runs):
-        _synchronize(device)
-        start = time.perf_counter()
-        work()
-        _synchronize(device)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def _synchronize(device: Any) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    elif device.type == "mps":
-        torch.mps.synchronize()
+    """The shortest of `runs` timings of `work`, after one untimed call (allocation, kernel choice)."""
+    clock = Clock(device)
+    work()
+    return min(clock.time(work) for _ in range(runs))
