@@ -58,7 +58,9 @@ def bench(  # noqa: PLR0917 (one parameter per command-line option)
         typer.Option(help="Untimed iterations per batch size: a number, or auto (until the time settles)."),
     ] = "auto",
     iters: Annotated[int, typer.Option(min=1, help="Iterations per timed run.")] = 10,
-    runs: Annotated[int, typer.Option(min=1, help="Timed runs per batch size (the spread).")] = 5,
+    runs: Annotated[
+        int | None, typer.Option(min=1, help="Timed runs per batch size, the spread (default 5).")
+    ] = None,
     budget: Annotated[float | None, typer.Option(help="Seconds per batch size instead of --runs.")] = None,
     tf32: Annotated[
         Switch, typer.Option(help="TF32 for fp32 matmuls and convolutions on a GPU.")
@@ -87,7 +89,8 @@ def bench(  # noqa: PLR0917 (one parameter per command-line option)
     """Time the spec built in torch (timm's methodology): first call, median and spread over runs,
     samples/s, peak memory, achieved FLOP/s (and MFU); with --per-layer, where a forward pass spends its
     time, layer by layer, against the device's roofline."""
-    options = _bench_options(device, batch, dtype, mode, warmup=_warmup(warmup), iters=iters, runs=runs,
+    given = {} if runs is None else {"runs": runs}  # --per-layer refuses it: its passes are --iters
+    options = _bench_options(device, batch, dtype, mode, warmup=_warmup(warmup), iters=iters, **given,
                              budget=budget, channels_last=channels_last, tf32=tf32 is Switch.on,
                              cudnn_benchmark=cudnn_benchmark is Switch.on, cuda_graphs=cuda_graphs,
                              threads=threads, compile=compile_model or compile_mode is not None,
@@ -150,6 +153,9 @@ def _check_per_layer(options: dict[str, Any], plot: Path | None, asked: bool) ->
         (len(options["batches"]) > 1, "--batch", "--per-layer profiles one batch size"),
         (options["mode"] != "infer", "--mode", "--per-layer times the forward pass: use --mode infer"),
         (options["compile"], "--compile", "--per-layer times eager modules; a compiled model has none"),
+        (options["cuda_graphs"], "--cuda-graphs", "--per-layer times eager modules, not a replayed graph"),
+        ("runs" in options or options["budget"] is not None, "--runs/--budget",
+         "--per-layer times --iters passes after the warm-up; give --iters"),
         (plot is not None and plot.suffix.lower().lstrip(".") not in FORMATS, "--plot",
          f"a plot is written as {', '.join(FORMATS)}: give the file one of these extensions"),
         (plot is not None and importlib.util.find_spec("matplotlib") is None, "--plot",

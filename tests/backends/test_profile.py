@@ -117,6 +117,9 @@ def test_the_roofline_plot_is_written(tmp_path):
         (["--mode", "train"], "--mode"),
         (["--compile"], "--compile"),
         (["--plot", "roofline.gif"], "--plot"),
+        (["--cuda-graphs"], "--cuda-graphs"),
+        (["--runs", "3"], "--runs"),
+        (["--budget", "1"], "--budget"),
     ],
 )
 def test_what_per_layer_cannot_do_is_refused(args, option):
