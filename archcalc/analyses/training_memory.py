@@ -101,16 +101,17 @@ def training_memory(report: Report, checkpointed: Collection[str] = ()) -> Train
 
 def kept_for_backward(graph: Graph, checkpointed: dict[Node, str], within: Node | None = None) -> Kept:
     """Walk the computing nodes in order (those inside `within` only), sharing storages: every view's
-    storage is its input's; a checkpointed block's nodes keep nothing, the block its input."""
+    storage is its input's; a checkpointed block's nodes keep nothing, the block its input (of blocks
+    checkpointed inside one another, the outermost: the inner ones run only when it reruns)."""
     storage: dict[Node, Node] = {graph.input: graph.input}
     tensors: set[Node] = set()
     extra = NOTHING
     for node, (inputs, weights) in gradient_flow(graph).items():
         storage[node] = storage[node.inputs[0].value] if _is_view(node) else node
-        scope = {node, *ancestors(node)}  # a checkpointed layer is its own block
+        scope = [node, *ancestors(node)]  # innermost first; a checkpointed layer is its own block
         if not (inputs or weights) or (within is not None and within not in scope):
             continue
-        block = next((container for container in scope if container in checkpointed), None)
+        block = next((container for container in reversed(scope) if container in checkpointed), None)
         saved = Saved(input=True) if block is not None else _saved(node, inputs, weights)
         sources = block.inputs if block is not None else node.inputs
         tensors.update(storage[source.value] for source in sources if saved.input)

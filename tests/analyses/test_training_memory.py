@@ -148,6 +148,13 @@ def test_a_checkpointed_layer_keeps_only_its_input():
     assert (checkpointed.activations, checkpointed.per_batch) == (8 * 8 * 4 + 8 * 8 * 4, 0)  # image, conv1
 
 
+def test_of_blocks_checkpointed_inside_one_another_the_outermost_keeps_its_input():
+    resnet18 = load_spec(SPECS / "resnet18.yaml")
+    outer = kept_of(resnet18, ["layer1"]).kept
+    assert kept_of(resnet18, ["layer1", "layer1.0", "layer1.1"]).kept == outer
+    assert outer.activations < kept_of(resnet18, ["layer1.0", "layer1.1"]).kept.activations
+
+
 def test_an_unknown_checkpoint_name_is_a_usage_error():
     with pytest.raises(SettingError, match="no row named layer9; name blocks or layers as the table does"):
         kept_of(load_spec(SPECS / "resnet18.yaml"), ["layer9"])
