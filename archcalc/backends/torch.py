@@ -215,8 +215,7 @@ class Kit:
         steps = Steps(body, self.wiring(), self.taps, keep=(len(body) - 1,))
         return Residual(steps, shortcut, act and self.activation(act, inplace=add), add)
 
-    def branches(self, paths: Mapping[str, Any], merge: str, act: Act | None) -> Any:
-        fresh = merge == "concat" or len(paths) > 1  # a lone added path is not a new tensor: no in-place act
+    def branches(self, paths: Mapping[str, Any], merge: str, act: Act | None, fresh: bool) -> Any:
         return Branches(paths, merge, act and self.activation(act, inplace=fresh))
 
     def zero_pad(self, size: int, stride: Pair) -> Any:

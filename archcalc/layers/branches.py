@@ -13,7 +13,6 @@ from archcalc.layers.composite import Composite, PartParser, Value, Walk
 from archcalc.layers.fields import LAYERS_SCHEMA
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.merge import refuse_tokens
-from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import Shape, format_shape
 
 
@@ -72,21 +71,19 @@ class Branches(Composite):
     def part_lists(self) -> list[tuple[str, list[Layer]]]:
         return [(f"{name}.", layers) for name, layers in self.paths.items()]
 
-    def merge_saved(self, y: Shape) -> Saved:
-        """The activation works in place on the concat or the sum (a lone added path's output is passed on
-        as it is: out of place on it)."""
-        if self.act is None:
-            return NOTHING
-        if self.merge == "add" and len(self.paths) == 1:
-            return self.act.saved(y, y, weights=False, inputs=True)
-        return self.act.saved_after(y, inplace=True)
+    def merge_act(self) -> Act | None:
+        return self.act
+
+    def merge_is_fresh(self) -> bool:
+        """A concat, or a sum of two paths or more; a lone added path's output is passed on as it is."""
+        return self.merge == "concat" or len(self.paths) > 1
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         paths = {
             name: kit.sequence(kit.parts(layers, f"{name}."), f"{name}.")
             for name, layers in self.paths.items()
         }
-        return kit.branches(paths, self.merge, self.act)
+        return kit.branches(paths, self.merge, self.act, fresh=self.merge_is_fresh())
 
     @staticmethod
     def _concat(outputs: dict[str, Shape]) -> Shape:

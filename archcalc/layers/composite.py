@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import Field
 
@@ -12,6 +12,9 @@ from archcalc.layers.base import Layer, Layers, marks, register
 from archcalc.layers.kit import Module, TorchKit
 from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import Shape, format_shape
+
+if TYPE_CHECKING:
+    from archcalc.layers.activation import Act
 
 PartParser = Callable[[Any, DocPath], list[Layer]]
 """Parses a list of layer items found at a path relative to the composite's settings, e.g. ("body",)."""
@@ -74,10 +77,25 @@ class Composite(Layer):
         in (`shortcut.`, a path's `name.`); every list takes the composite's input."""
         raise NotImplementedError
 
+    def merge_act(self) -> Act | None:
+        """The activation applied where its parts join (none by default)."""
+        return None
+
+    def merge_is_fresh(self) -> bool:
+        """Whether its merge makes a new tensor (a sum of two or more, a concat), which its torch module's
+        activation overwrites in place, rather than passing a part's output on as it is."""
+        return True
+
     def merge_saved(self, y: Shape) -> Saved:
         """What its merge (an add, a concat, a plain block's activation) keeps for the backward pass: only
-        what its activation keeps (an add or a concat keeps nothing)."""
-        return NOTHING
+        what its activation keeps (an add or a concat keeps nothing), in place on a fresh tensor or out of
+        place on a part's output."""
+        act = self.merge_act()
+        if act is None:
+            return NOTHING
+        if self.merge_is_fresh():
+            return act.saved_after(y, inplace=True)
+        return act.saved(y, y, weights=False, inputs=True)
 
     def summary(self) -> str:
         """The block use it came from (`basic(width=64, stride=2)`), else its settings; parts show theirs."""

@@ -14,7 +14,6 @@ from archcalc.layers.conv import Conv
 from archcalc.layers.dense import Dense
 from archcalc.layers.fields import LAYERS_SCHEMA, PositiveInt, PositivePair, Window
 from archcalc.layers.kit import Module, TorchKit
-from archcalc.layers.saving import NOTHING, Saved
 from archcalc.shapes import Pair, Shape, describe_shape, format_axes, format_shape, is_tokens
 
 
@@ -135,16 +134,12 @@ class Residual(Composite):
         return [f"a[l+2] = {g}(z[l+2] + Ws·a[l]) with Ws = {mode}: a[l] is {format_shape(x)}, z[l+2] is "
                 f"{format_shape(y)}"]  # fmt: skip
 
-    def merge_saved(self, y: Shape) -> Saved:
-        """The activation after the add works in place on the sum; a plain block's, out of place, on the
-        body's output."""
-        if self.act is None:
-            return NOTHING
-        return (
-            self.act.saved(y, y, weights=False, inputs=True)
-            if self.plain
-            else self.act.saved_after(y, inplace=True)
-        )
+    def merge_act(self) -> Act | None:
+        return self.act
+
+    def merge_is_fresh(self) -> bool:
+        """The add makes the sum; a plain block's activation takes the body's output as it is."""
+        return not self.plain
 
     def to_torch(self, x: Shape, y: Shape, kit: TorchKit) -> Module:
         body = kit.parts(self.body)
