@@ -112,12 +112,7 @@ def bench(
 ) -> BenchResult:
     """Measure `spec` (at `input_shape`, default its own input) at every batch size of `options`; never
     raises for one batch size's failure."""
-    report = analyze(spec, input_shape)
-    device = devices.pick(options.device)
-    _check_graphs(options, device)
-    result = _context(spec, report, device, options)
-    model = _model(spec, report, device, options)
-    run = _Run(model, report, device, options, progress or (lambda *_: None), result.flops_per_sample)
+    result, run = _prepared(spec, options, input_shape, progress or (lambda *_: None))
     try:
         for batch in options.batches:
             result.rows.append(run.measure_safely(batch))
@@ -131,15 +126,25 @@ def per_layer(
 ) -> tuple[BenchResult, Profile]:
     """Where a forward pass at the first batch size of `options` spends its time, layer by layer and block
     by block (backends/profile.py), after warm-up, over `iters` timed passes."""
+    result, run = _prepared(spec, options, input_shape, lambda *_: None)
+    batch, device = options.batches[0], run.device
+    step = run.step(batch)
+    warm_up(step, Clock(device), options.warmup)
+    target = Target(run.model, run.report, step, device, batch, options.dtype)
+    return result, profile(target, options.iters, roofline(device, options.dtype, options.tf32))
+
+
+def _prepared(
+    spec: Spec, options: BenchOptions, input_shape: Shape | None, progress: Progress
+) -> tuple[BenchResult, _Run]:
+    """The engine's report, the device with its settings made, the result's record of them, and the model
+    built there, ready to run (what both benchmarks start from)."""
     report = analyze(spec, input_shape)
     device = devices.pick(options.device)
+    _check_graphs(options, device)
     result = _context(spec, report, device, options)
     model = _model(spec, report, device, options)
-    batch = options.batches[0]
-    step = _Run(model, report, device, options, lambda *_: None, result.flops_per_sample).step(batch)
-    warm_up(step, Clock(device), options.warmup)
-    target = Target(model, report, step, device, batch, options.dtype)
-    return result, profile(target, options.iters, roofline(device, options.dtype, options.tf32))
+    return result, _Run(model, report, device, options, progress, result.flops_per_sample)
 
 
 def _check_graphs(options: BenchOptions, device: Any) -> None:
