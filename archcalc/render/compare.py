@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from archcalc.errors import escape
 from archcalc.render.tables import whole_words_table
+from archcalc.render.torch import CONTEXT_FIELDS
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-CONTEXT = (
-    "name", "device", "device_name", "torch_version", "cuda_version", "cudnn_version", "cuda_driver", "dtype",
-    "layout", "compile", "compile_mode", "mode", "threads", "interop_threads", "tf32", "cudnn_benchmark",
-    "cuda_graphs", "flops_per_sample", "methodology",
-)  # fmt: skip
+CONTEXT = (*CONTEXT_FIELDS, "flops_per_sample", "methodology")
+"""Every setting a saved result records about how it ran (what bench's CSV repeats on each line, and
+more)."""
 REQUIRED = ("name", "device", "rows")
 MEASURED = ("median_ms", "samples_per_s")
 

@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 
 BENCH_FIELDS = (
     "batch", "status", "runs", "iters_per_run", "warmup_iterations", "first_call_ms", "second_call_ms",
-    "median_ms", "p10_ms",
-    "p90_ms", "samples_per_s", "peak_memory_bytes", "achieved_flops_per_s", "mfu",
+    "median_ms", "p10_ms", "p90_ms", "samples_per_s", "peak_memory_bytes", "achieved_flops_per_s", "mfu",
 )  # fmt: skip
 CONTEXT_FIELDS = (
     "name", "device", "device_name", "torch_version", "dtype", "layout", "compile", "mode", "threads",
