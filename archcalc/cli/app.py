@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -245,15 +245,17 @@ PRINTED_PIECE = 1 << 20
 """Characters printed at a time: a 70 MB report is encoded for the terminal a megabyte at a time."""
 
 
-def emit(text: str, output: Path | None) -> None:
+def emit(text: str | Iterable[str], output: Path | None) -> None:
     """Print, or write to `output` (`-`: print) atomically: never half a file, regular files only. Control
-    characters from the spec's names are escaped either way (JSON's way: the JSON stays exact)."""
-    text = escape(text)
+    characters from the spec's names are escaped either way (JSON's way: the JSON stays exact). `text` may
+    come in pieces (a report's JSON, a row at a time), written as they come."""
+    pieces = (escape(piece) for piece in ([text] if isinstance(text, str) else text))
     if output is None or str(output) == "-":
-        for start in range(0, len(text), PRINTED_PIECE):  # its encoded copy is never made whole
-            sys.stdout.write(text[start : start + PRINTED_PIECE])
+        for piece in pieces:
+            for start in range(0, len(piece), PRINTED_PIECE):  # its encoded copy is never made whole
+                sys.stdout.write(piece[start : start + PRINTED_PIECE])
         return
-    writing(output, lambda: write_text(output, text))
+    writing(output, lambda: write_text(output, pieces))
 
 
 def writing(output: Path, write: Callable[[], T]) -> T:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -104,12 +104,13 @@ def _show_training(full: Report, report: Report, output_format: TableFormat, out
 
 def table_text(
     report: Report, baseline: Report | None, output_format: TableFormat, preset: Preset, extras: Extras = ()
-) -> str:
-    """The report as text in one of the formats (the rich table as plain text, for files)."""
+) -> str | Iterator[str]:
+    """The report as text in one of the formats (the rich table as plain text, for files); JSON in pieces,
+    a row at a time."""
     from archcalc.render import table as render
 
-    renderers: dict[TableFormat, Callable[[], str]] = {
-        TableFormat.json: lambda: render.to_json(report, preset, extras),
+    renderers: dict[TableFormat, Callable[[], str | Iterator[str]]] = {
+        TableFormat.json: lambda: render.json_chunks(report, preset, extras),
         TableFormat.csv: lambda: render.to_csv(report, extras),
         TableFormat.markdown: lambda: render.to_markdown(report, baseline, preset, extras),
         TableFormat.latex: lambda: render.to_latex(report, baseline, preset, extras),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from archcalc.allocation import building
 from archcalc.analyses.presets import PRESETS, Preset
 from archcalc.errors import escape
-from archcalc.render.jsontext import indented_json
+from archcalc.render import jsontext
 from archcalc.render.tables import (
     ATTENTION_COLUMN,
     NUMERIC_COLUMNS,
@@ -64,10 +64,16 @@ OUTPUT_COLUMN = COLUMNS.index("output nH×nW×nC")
 
 def to_json(report: Report, preset: Preset = MACS, extras: Extras = ()) -> str:
     """The JSON contract, as text (see `document`)."""
+    return "".join(json_chunks(report, preset, extras))
+
+
+def json_chunks(report: Report, preset: Preset = MACS, extras: Extras = ()) -> Iterator[str]:
+    """`to_json` in pieces, a row at a time, each row's record made as it is written: a big report's text
+    is never held whole (what the command line prints)."""
     record = document(replace(report, rows=[]), preset, extras)
-    record["layers"] = (_layer_record(row, extras) for row in report.rows)  # each row made as it is written
+    record["layers"] = (_layer_record(row, extras) for row in report.rows)
     with building():
-        return indented_json(record, end="\n")
+        yield from jsontext.json_chunks(record, end="\n")
 
 
 def document(report: Report, preset: Preset = MACS, extras: Extras = ()) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from archcalc.render.jsontext import indented_json
+from archcalc.render.jsontext import indented_json, json_chunks
 
 
 def reference(value: Any) -> str:
@@ -65,3 +65,21 @@ def test_random_documents_equal_json_dumps() -> None:
     for _ in range(2000):
         value = random_value(chance)
         assert indented_json(value) == reference(value)
+
+
+def with_iterators(value: Any) -> Any:
+    """The same document with each list under the top-level mapping given as an iterator instead."""
+    if not isinstance(value, dict):
+        return value
+    return {key: iter(item) if isinstance(item, list) else item for key, item in value.items()}
+
+
+def test_the_text_in_pieces_is_the_same_text_and_streams_iterators_an_item_a_piece() -> None:
+    chance = random.Random(11)
+    for _ in range(2000):
+        value = random_value(chance)
+        assert "".join(json_chunks(with_iterators(value), "\n")) == reference(value) + "\n"
+    rows = [{"name": f"layer{index}", "output": [8, 8, index]} for index in range(5)]
+    pieces = list(json_chunks({"name": "net", "layers": iter(rows), "total": 1}))
+    assert len(pieces) == 1 + len(rows) + 3  # the name, a piece per row, the list's end, the total, the end
+    assert "".join(pieces) == reference({"name": "net", "layers": rows, "total": 1})

@@ -103,3 +103,11 @@ def test_a_table_too_long_to_box_is_printed_as_aligned_lines_with_nothing_cut(mo
     conv1 = next(line for line in lines if line.startswith("conv1"))
     assert conv1.split()[-3:] == ["28×28×6", "156", "117,600"]  # (5·5·1 + 1)·6 and 28·28·6·25, wider than 40
     assert next(line for line in lines if line.startswith("total")).split()[-2:] == ["61,706", "416,520"]
+
+
+def test_the_json_comes_a_row_a_piece_and_joined_is_the_json_text():
+    report = lenet5()
+    pieces = list(render.json_chunks(report))
+    assert "".join(pieces) == render.to_json(report)
+    rows = [piece for piece in pieces if '"kind":' in piece]
+    assert len(rows) == len(report.rows) and all(piece.count('"kind":') == 1 for piece in rows)
