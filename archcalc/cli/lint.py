@@ -75,6 +75,15 @@ def lint(  # noqa: PLR0917 (one parameter per command-line option)
             "--set", metavar="NAME=N,…", help="Spec parameters, e.g. n=18, for the specs declaring them."
         ),
     ] = None,
+    jobs: Annotated[
+        str,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N|auto",
+            help="Worker processes sharing the files (auto: one per CPU; from 8 files a worker, on Linux).",
+        ),
+    ] = "auto",
 ) -> None:
     """Check specs: schema and shape errors, wasteful or suspicious designs, and budgets."""
     from archcalc.linting import output
@@ -84,7 +93,8 @@ def lint(  # noqa: PLR0917 (one parameter per command-line option)
     config = _config({key: value for key, value in options.items() if value})
     values = assignments(assign)
     given = paths or [Path.cwd()]
-    linted = guarded(lambda: api.lint(given, config=config, set=values, only_specs=only_specs))
+    workers = _jobs(jobs)
+    linted = guarded(lambda: api.lint(given, config=config, set=values, only_specs=only_specs, jobs=workers))
     findings, files = linted.findings, linted.files
     chosen = output_format or (
         LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.concise
@@ -97,6 +107,17 @@ def lint(  # noqa: PLR0917 (one parameter per command-line option)
     }
     sys.stdout.write(writers[chosen]())
     raise typer.Exit(0 if exit_zero or not linted.failing(strict) else 1)
+
+
+def _jobs(text: str) -> int:
+    """`--jobs`: `auto` (the CPUs this process may use) or a whole number from 1."""
+    from archcalc.linting.parallel import available_jobs
+
+    if text == "auto":
+        return available_jobs()
+    if not text.isdigit() or int(text) < 1:
+        raise typer.BadParameter(f"{text!r} is not a number of workers: give auto or a whole number from 1")
+    return int(text)
 
 
 def _config(options: dict[str, Any]) -> LintConfig:

@@ -35,6 +35,8 @@ def test_usage_and_configuration_errors_exit_2():
     result = lint(str(SPECS), "--max-params", "many")
     assert result.exit_code == 2
     assert "max_params: expected a number with an optional K, M, G or T suffix, got 'many'" in result.stderr
+    for workers in ("0", "-1", "two"):
+        assert lint(str(SPECS), "--jobs", workers).exit_code == 2
 
 
 def test_budgets_on_the_command_line():
