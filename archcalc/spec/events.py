@@ -28,6 +28,12 @@ _PLAIN_COLLECTION_TAGS = {_YAML + "seq", _YAML + "map"}
 _MERGE = object()
 """The merge key `<<` (YAML 1.1), as read from a key position."""
 
+_SCALARS: dict[tuple[Any, ...], Any] = {}
+"""Scalars already resolved and constructed, by (text, tag, implicit, style): a spec says `filters`, `3` and
+`relu` many times, and resolving one runs YAML 1.1's patterns (a third of reading a spec's events). The
+values are immutable (text, numbers, booleans, null); a scalar that fails is never kept."""
+_SCALARS_KEPT = 10_000
+
 _Entry = tuple[DocPath, Position, bool]
 """A recorded position: (path, (line, col), whether it is a key's)."""
 
@@ -121,6 +127,20 @@ class Builder:
         self.log.append((path, position, on_key))
 
     def _scalar(self, event: Any) -> Any:
+        key = (event.value, event.tag, event.implicit, event.style)
+        known = _SCALARS.get(key)
+        if known is None:
+            known = self._resolved(event)
+            if len(_SCALARS) >= _SCALARS_KEPT:
+                _SCALARS.clear()
+            _SCALARS[key] = known
+        value = known
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > limits().number:
+            raise self._error(_too_large(f"{len(str(abs(value))):,}-digit"), _position(event), "AC003")
+        return value
+
+    def _resolved(self, event: Any) -> Any:
+        """A scalar's value: its tag resolved as YAML 1.1 does, then constructed (plain data only)."""
         tag = event.tag
         if tag in (None, "!"):
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -133,10 +153,7 @@ class Builder:
         if tag == _YAML + "int" and len(event.value) > 40:
             raise self._error(_too_large(f"{len(event.value):,}-character"), _position(event), "AC003")
         node = yaml.ScalarNode(tag, event.value, style=event.style)
-        value = self.loader.yaml_constructors[tag](self.loader, node)
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > limits().number:
-            raise self._error(_too_large(f"{len(str(abs(value))):,}-digit"), _position(event), "AC003")
-        return value
+        return self.loader.yaml_constructors[tag](self.loader, node)
 
     def _alias(self, event: Any) -> None:
         anchor = self.anchors.get(event.anchor)

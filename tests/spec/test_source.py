@@ -152,3 +152,14 @@ def test_merge_keys_follow_yaml_1_1_and_keep_positions():
     assert diagnostics("x: 1\nz: {<<: *x}\n".replace("x: 1", "x: &x 1")) == [
         "s.yaml:2:5: a merge key `<<` takes a mapping (`<<: *anchor`) or a list of them"
     ]
+
+
+def test_a_scalar_read_again_resolves_as_yaml_1_1_does_and_its_bounds_still_hold(limited):
+    text = "[yes, yes, No, '3', 3, 3, 0x10, 0x10, 1_000, 017, 0o17, null, ~, 'null', 1.5, .inf, 2024-01-01]\n"
+    expected = [True, True, False, "3", 3, 3, 16, 16, 1000, 15, "0o17", None, None, "null", 1.5, float("inf"),
+                "2024-01-01"]  # fmt: skip
+    for _ in range(2):  # the second time, every scalar has been read before
+        assert load_text(text, "s.yaml")[0] == expected
+    assert load_text("a: 5000\n", "s.yaml")[0] == {"a": 5000}
+    limited(number=4999)
+    assert diagnostics("a: 5000\n")[0].startswith("s.yaml:1:4: a 4-digit whole number is larger")
