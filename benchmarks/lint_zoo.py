@@ -1,8 +1,9 @@
 """How long `archcalc lint` takes on the zoo plus 1,000 generated specs (issue #5: seconds, not minutes).
 
-Usage: python benchmarks/lint_zoo.py [--count 1000]
+Usage: python benchmarks/lint_zoo.py [--count 1000] [--jobs auto]
 Writes the generated specs (copies of the zoo under new names, and small conv stacks of varied sizes) to a
-temporary folder, then times one `archcalc lint` process over specs/ and that folder.
+temporary folder, then times one `archcalc lint --jobs N` command over specs/ and that folder (`--jobs 1`:
+one process; auto, the default, a worker per CPU).
 """
 
 from __future__ import annotations
@@ -37,17 +38,23 @@ def generate(folder: Path, count: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
-    count = parser.parse_args().count
+    parser.add_argument("--jobs", default="auto")
+    options = parser.parse_args()
+    count = options.count
     executable = shutil.which("archcalc") or sys.exit("archcalc is not installed: pip install -e .")
     with tempfile.TemporaryDirectory() as folder:
         generate(Path(folder), count)
         start = time.perf_counter()
         result = subprocess.run(
-            [executable, "lint", str(SPECS), folder], capture_output=True, text=True, check=False
+            [executable, "lint", str(SPECS), folder, "--jobs", options.jobs],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         seconds = time.perf_counter() - start
     summary = result.stdout.strip().splitlines()[-1]
-    print(f"archcalc lint specs/ + {count} generated: {seconds:.2f} s ({summary}, exit {result.returncode})")
+    what = f"archcalc lint specs/ + {count} generated, --jobs {options.jobs}"
+    print(f"{what}: {seconds:.2f} s ({summary}, exit {result.returncode})")
     return 0 if result.returncode == 0 else 1
 
 
