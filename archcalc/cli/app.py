@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import sys
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -93,6 +94,9 @@ def internal_errors(function: F) -> F:
             return function(*args, **kwargs)
         except (typer.Exit, typer.Abort, ClickException, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            _reader_gone()
+            raise typer.Exit(1) from None
         except Exception as exc:
             subject = next((str(kwargs[key]) for key in ("spec", "spec_a", "paths") if kwargs.get(key)), "")
             where = f" on {escape(subject)}" if subject else ""
@@ -102,6 +106,14 @@ def internal_errors(function: F) -> F:
             raise typer.Exit(INTERNAL_ERROR) from None
 
     return guarded_command  # type: ignore[return-value]
+
+
+def _reader_gone() -> None:
+    """What reads the output stopped reading (`archcalc table … | head`): nothing more is said, as a Unix
+    tool says nothing then, and the output is pointed at /dev/null so that Python's own flush at exit does
+    not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 app = _GuardedApp(

@@ -121,3 +121,17 @@ def test_the_narrowed_app_prints_what_the_whole_app_prints():
         whole = runner.invoke(app, args, env={"COLUMNS": "120"})
         only = runner.invoke(narrowed(app, args), args, env={"COLUMNS": "120"})
         assert (only.exit_code, only.output) == (whole.exit_code, whole.output)
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly_with_exit_1():
+    """`archcalc table … | head -1`: the rest of the output cannot be written; no internal error for it."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "archcalc", "table", "resnet1001-cifar", "--format", "json"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(2) == b"{\n"
+    process.stdout.close()  # the JSON is megabytes: far more than the pipe holds
+    assert process.wait(timeout=60) == 1
+    assert process.stderr.read() == b""
