@@ -1,8 +1,9 @@
 """Lint many files with several worker processes: each file is linted on its own (runner.lint_file), so the
 files can be shared out; findings come back in the order of the files, as one process gives them.
 
-Workers are forked (Linux only: elsewhere, and for a few files, one process lints them all), so they start
-with this process's modules, limits (`--limit`) and settings instead of importing archcalc again.
+Workers are forked (Linux only: elsewhere, for a few files, or from a process running other threads, whose
+locks a fork could copy held, one process lints them all), so they start with this process's modules,
+limits (`--limit`) and settings instead of importing archcalc again.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from functools import partial
 from pathlib import Path
 
@@ -30,7 +32,7 @@ def lint_files(files: list[Path], config: LintConfig, params: Params, jobs: int 
     """Every finding of `files`, file by file in their order, linted by up to `jobs` processes; the names
     of the parameters some spec took are added to `params.used` as one process would add them."""
     workers = min(jobs, len(files) // FILES_PER_WORKER)
-    if workers < 2 or sys.platform != "linux":
+    if workers < 2 or sys.platform != "linux" or threading.active_count() > 1:
         return [finding for path in files for finding in lint_file(path, config, params)]
     one_file = partial(_lint_one, config=config, values=params.values)
     chunk = max(1, len(files) // (workers * 8))  # small enough to even out files of very different sizes

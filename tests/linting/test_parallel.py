@@ -64,3 +64,10 @@ def test_a_few_files_are_linted_in_this_process(tmp_path, monkeypatch):
     stacks(tmp_path, parallel.FILES_PER_WORKER * 2 - 1)
     monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda _method: pytest.fail("forked"))
     assert api.lint([tmp_path], jobs=2).findings == []
+
+
+def test_a_process_running_other_threads_is_not_forked(tmp_path, monkeypatch):
+    stacks(tmp_path, parallel.FILES_PER_WORKER * 4)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda _method: pytest.fail("forked"))
+    assert api.lint([tmp_path], jobs=2).findings == []
