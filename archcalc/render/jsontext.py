@@ -32,21 +32,15 @@ def json_chunks(value: Any, end: str = "") -> Iterator[str]:
         return
     opening = "{\n" + STEP
     for key, item in value.items():
+        head = f"{opening}{encode_basestring(key)}: "
         if isinstance(item, Iterator):
-            yield from _sequence_chunks(item, f"{opening}{encode_basestring(key)}: ")
+            pieces = _item_pieces(item, STEP)
+            yield head + next(pieces)  # the first item, or the whole of an empty list
+            yield from pieces
         else:
-            yield f"{opening}{encode_basestring(key)}: {indented_json_text(item, STEP)}"
+            yield head + indented_json_text(item, STEP)
         opening = ",\n" + STEP
     yield "\n}" + end
-
-
-def _sequence_chunks(items: Iterator[Any], head: str) -> Iterator[str]:
-    """`head`, then the items of a sequence under the top level as `_write_sequence` writes them."""
-    inner, opening = STEP * 2, head + "[\n" + STEP * 2
-    for item in items:
-        yield opening + indented_json_text(item, inner)
-        opening = ",\n" + inner
-    yield head + "[]" if opening.startswith(head) else "\n" + STEP + "]"
 
 
 def indented_json_text(value: Any, pad: str = "") -> str:
@@ -130,10 +124,15 @@ def _write_sequence(items: Iterable[Any], pad: str, out: list[str]) -> None:
             text = (",\n" + inner).join(scalars)  # type: ignore[arg-type]  # None is not in it
             out.append(f"[\n{inner}{text}\n{pad}]" if items else "[]")
             return
+    out.extend(_item_pieces(items, pad))
+
+
+def _item_pieces(items: Iterable[Any], pad: str) -> Iterator[str]:
+    """A list's text an item at a time, each item's text joined into one piece as it is made (the last
+    piece closes the list; an empty list is the one piece `[]`)."""
+    inner = pad + STEP
     opening = "[\n" + inner
     for item in items:
-        piece: list[str] = []
-        _write(item, inner, piece)
-        out.append(opening + "".join(piece))
+        yield opening + indented_json_text(item, inner)
         opening = ",\n" + inner
-    out.append("[]" if opening.startswith("[") else "\n" + pad + "]")
+    yield "[]" if opening.startswith("[") else "\n" + pad + "]"
