@@ -15,7 +15,7 @@ import typer
 
 from archcalc import api
 from archcalc.cli.app import TableOrJson, app, guarded, show
-from archcalc.cli.options import assignments
+from archcalc.cli.options import assignments, whole_number
 
 if TYPE_CHECKING:
     from archcalc.linting.config import LintConfig
@@ -115,9 +115,7 @@ def _jobs(text: str) -> int:
 
     if text == "auto":
         return available_jobs()
-    if not text.isdigit() or int(text) < 1:
-        raise typer.BadParameter(f"{text!r} is not a number of workers: give auto or a whole number from 1")
-    return int(text)
+    return whole_number(text, "--jobs", "auto or a positive whole number of workers")
 
 
 def _config(options: dict[str, Any]) -> LintConfig:

@@ -134,10 +134,9 @@ class Builder:
             if len(_SCALARS) >= _SCALARS_KEPT:
                 _SCALARS.clear()
             _SCALARS[key] = known
-        value = known
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > limits().number:
-            raise self._error(_too_large(f"{len(str(abs(value))):,}-digit"), _position(event), "AC003")
-        return value
+        if isinstance(known, int) and not isinstance(known, bool) and abs(known) > limits().number:
+            raise self._error(_too_large(f"{len(str(abs(known))):,}-digit"), _position(event), "AC003")
+        return known
 
     def _resolved(self, event: Any) -> Any:
         """A scalar's value: its tag resolved as YAML 1.1 does, then constructed (plain data only)."""
