@@ -12,12 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archcalc.allocation import building
 from archcalc.engine import analyze
 from archcalc.errors import Diagnostic, Problem, SpecError
 from archcalc.linting.config import BUDGETS, ConfigError, LintConfig
 from archcalc.linting.context import Context
 from archcalc.linting.rules import RULES
-from archcalc.spec.model import parse_spec
+from archcalc.report import Report
+from archcalc.spec.model import Spec, parse_spec
+from archcalc.spec.positions import SourceMap
 from archcalc.spec.source import load_text, read_text
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -113,15 +116,27 @@ def lint_file(path: Path, config: LintConfig, params: Params | None = None) -> l
 
 
 def _diagnostics(text: str, display: str, config: LintConfig, params: Params) -> list[Diagnostic]:
-    try:
-        data, source = load_text(text, display)
-        spec = parse_spec(data, source, params.declared_by(data))
-        spec_config = config.merged(spec.lint, "lint") if spec.lint else config
-        report = analyze(spec)
-    except SpecError as exc:
-        return exc.diagnostics
-    except ConfigError as exc:
-        return [source.diagnostic(Problem(str(exc), ("lint",), code="AC012"))]
+    """The file's diagnostics, with the cycle collector paused: what the file makes is freed when it is
+    done with (its report released), so the collector has nothing to scan (archcalc.allocation)."""
+    with building():
+        try:
+            data, source = load_text(text, display)
+            spec = parse_spec(data, source, params.declared_by(data))
+            spec_config = config.merged(spec.lint, "lint") if spec.lint else config
+            report = analyze(spec)
+        except SpecError as exc:
+            return exc.diagnostics
+        except ConfigError as exc:
+            return [source.diagnostic(Problem(str(exc), ("lint",), code="AC012"))]
+        try:
+            return _checked(spec, report, source, spec_config)
+        finally:
+            if report.graph is not None:
+                report.graph.release()
+
+
+def _checked(spec: Spec, report: Report, source: SourceMap, spec_config: LintConfig) -> list[Diagnostic]:
+    """What the rules and the budgets find in a spec that walks."""
     context = Context(spec, report)  # one for every rule: what it works out once is shared
     problems = [problem for code, rule in RULES.items() if rule.check and spec_config.enabled(code)
                 for problem in rule.check(context)]  # fmt: skip

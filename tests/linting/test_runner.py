@@ -1,5 +1,6 @@
 """Linting files and folders: golden findings, suppressions, budgets, configuration, discovery."""
 
+import gc
 import os
 from pathlib import Path
 
@@ -121,3 +122,14 @@ def test_only_specs_skips_given_files_that_are_not_specs(tmp_path):
     other.write_text("repos: []\n")
     assert discover([other]) == [other]
     assert discover([other], only_specs=True) == []
+
+
+def test_linting_a_file_leaves_nothing_for_the_cycle_collector():
+    lint_file(SPECS / "googlenet.yaml", LintConfig())
+    gc.collect()
+    gc.disable()
+    try:
+        assert lint_file(SPECS / "resnet1001-cifar.yaml", LintConfig()) == []
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
