@@ -62,6 +62,19 @@ class Layer(BaseModel):
     _label: str | None = PrivateAttr(default=None)
     _implicit: bool = PrivateAttr(default=False)
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """A kind's new layers get their private attributes as one copy of their defaults (all immutable):
+        pydantic's own start asks each attribute for its default, 2.5 µs of the 11 µs a conv takes to
+        validate. A kind has no `model_post_init` of its own."""
+        super().__pydantic_init_subclass__(**kwargs)
+        defaults = {name: attribute.default for name, attribute in cls.__private_attributes__.items()}
+
+        def start_private(layer: BaseModel, _context: Any, /) -> None:
+            object.__setattr__(layer, "__pydantic_private__", defaults.copy())
+
+        cls.model_post_init = start_private  # type: ignore[method-assign]
+
     @model_validator(mode="before")
     @classmethod
     def _expand_shorthand(cls, data: Any) -> Any:

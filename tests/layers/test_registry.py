@@ -3,7 +3,7 @@
 import pytest
 
 from archcalc.layers import LAYER_KINDS
-from tests.conftest import row_of
+from tests.conftest import row_of, spec_from
 
 # kind: (YAML item, input shape, expected output shape, params, MACs), each worked out by hand
 EXAMPLES = {
@@ -101,3 +101,22 @@ def test_a_kind_builds_its_validator_when_a_spec_first_uses_it():
             "print(before, Conv.__pydantic_complete__, Pool.__pydantic_complete__)")  # fmt: skip
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert found.split() == ["False", "True", "False"]  # imported, not built; built by its first use only
+
+
+UNMARKED = {"_source_path": (), "_via": (), "_block": None, "_label": None, "_implicit": False}
+
+
+def test_a_validated_layer_starts_unmarked():
+    conv = LAYER_KINDS["conv"].model_validate({"filters": 6, "kernel": 5, "act": "relu"})
+    assert conv.__pydantic_private__ == UNMARKED
+    assert conv.act.__pydantic_private__ == UNMARKED
+
+
+@pytest.mark.parametrize("kind", sorted({cls.kind for cls in LAYER_KINDS.values()}))
+def test_every_kinds_layers_have_marks_of_their_own(kind):
+    item, x, *_ = EXAMPLES[kind]
+    first, second = spec_from(f"name: t\ninput: [{x[0]}]\nlayers:\n  - {item}\n  - {item}\n").layers
+    assert first.__pydantic_private__.keys() == UNMARKED.keys()
+    first.labelled("basic", "basic(width=64)").made_implicitly()
+    assert (first.block, first.implicit, second.block, second.implicit) == ("basic", True, None, False)
+    assert first.model_copy(update={"name": "x"}).block == "basic"
