@@ -95,7 +95,7 @@ class Graph:
         """Unlink the nodes from each other, for a caller done with the graph. A graph is made of reference
         cycles (a container and its parts, a layer and its readers) that only Python's cycle collector frees,
         by scanning every node again; released, its nodes are freed as soon as they are dropped, by reference
-        counting: `lint`, which makes and drops a report per file, spends 13% less time."""
+        counting (`lint`, which makes and drops a report per file: 2.52 → 2.14 s on specs/ and 1,000 more)."""
         for node in (self.input, self.root, *self.nodes):
             node.parent = node.output = None
             for links in (node.inputs, node.consumers, node.children):
