@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from archcalc.allocation import building
-from archcalc.engine.copies import CopyKey, Walked, copy_key
+from archcalc.engine.copies import CopyKey, Span, Walked, copy_key
 from archcalc.engine.sources import Carried, Earlier
 from archcalc.errors import Problem, ShapeError, suggest
 from archcalc.graph import Graph, Node
@@ -121,8 +121,9 @@ class _Walker:
         self.measured: dict[tuple[int, Shape, tuple[Shape, ...]], tuple[Layer, LayerRow]] = {}
         """Rows already measured, by (layer, input, other inputs): the copies of a `repeat:` share their
         layers, and a layer's rules depend on nothing else (the layer is kept so its id is not reused)."""
-        self.walked: dict[CopyKey, Walked] = {}
-        """Composites walked so far, by what makes their rows (archcalc.copies), for their copies."""
+        self.walked: dict[CopyKey, Span | Walked | None] = {}
+        """Composites walked so far, by what makes their rows (archcalc.copies), for their copies: None
+        for one whose copies are walked each time."""
         self.input = Node(LayerRow("input", "input", "", shape, shape, activations=numel(shape)), "input")
         self.root = Node(LayerRow("", "spec", "", shape, shape), "root", inputs=[self.input])
         self.start = Carried(shape, self.input)
@@ -202,18 +203,26 @@ class _Walker:
 
     def _composite(self, layer: Composite, x: Carried, place: _Place, name: str) -> Carried:
         key = copy_key(layer, x.shape, place.depth, place.frozen)
-        if key in self.walked:
-            return self._copied(self.walked[key], layer, x, place, name)
+        walked = self._walked_before(key)
+        if walked is not None:
+            return self._copied(walked, layer, x, place, name)
         start, ran = len(self.nodes), len(self.order)
         head = LayerRow(name, layer.kind, layer.summary(), x.shape, x.shape, depth=place.depth)
         node = self.add(Node(head, "composite", layer, place.parent, [x.node]))
         inner = place.inside(node, frozen=not layer.trainable)
         walk = lambda: layer.walk(x, _Scope(self, inner))  # noqa: E731
         value = self.contain(node, lambda: self._located(layer, name, walk))
-        walked = Walked.of(layer, x.node, self.nodes[start:], self.order[ran:])
-        if walked is not None:
-            self.walked[key] = walked
+        if key not in self.walked:
+            spans = slice(start, len(self.nodes)), slice(ran, len(self.order))
+            self.walked[key] = Span(layer, x.node, *spans)
         return value
+
+    def _walked_before(self, key: CopyKey) -> Walked | None:
+        """The composite walked before under `key`, if its copies can be copied (checked on first asking)."""
+        found = self.walked.get(key)
+        if isinstance(found, Span):
+            found = self.walked[key] = found.walked(self.nodes, self.order)
+        return found
 
     def _copied(self, walked: Walked, layer: Composite, x: Carried, place: _Place, name: str) -> Carried:
         """A copy of a composite walked before at the same shape, depth and freezing (see archcalc.copies)."""

@@ -28,6 +28,21 @@ def copy_key(layer: Layer, shape: Shape, depth: int, frozen: bool) -> CopyKey:
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """A composite as the walk made it, by where its nodes are in the walk's lists (which only grow): made
+    into a Walked, and checked, only when a copy of it comes, as most composites (a stage of 111 blocks)
+    never have one."""
+
+    layer: Layer
+    input: Node
+    nodes: slice
+    order: slice
+
+    def walked(self, nodes: list[Node], order: list[Node]) -> Walked | None:
+        return Walked.of(self.layer, self.input, nodes[self.nodes], order[self.order])
+
+
+@dataclass(frozen=True, slots=True)
 class Walked:
     """A composite as the walk made it: its node, then its parts' nodes in table order, and those that
     compute in running order."""

@@ -7,6 +7,7 @@ import pytest
 
 from archcalc import engine
 from archcalc.engine import analyze
+from archcalc.engine.copies import Walked
 from archcalc.graph import Node
 from archcalc.report import Report
 from archcalc.spec.catalog import builtin_names
@@ -74,3 +75,20 @@ def test_a_composite_that_reads_a_layer_before_it_is_walked_each_time(monkeypatc
     assert report.rows == walked_every_time(monkeypatch, spec_from(READS_OUTSIDE)).rows
     concats = [row for row in report.rows if row.kind == "concat"]
     assert [row.inputs for row in concats] == [(f"unit1.{i}.conv1", "stem") for i in range(5)]
+
+
+def test_a_composite_is_checked_for_copying_only_when_a_copy_of_it_comes(monkeypatch):
+    checked = []
+    original = Walked.of
+    monkeypatch.setattr(Walked, "of", lambda layer, *a: checked.append(layer.kind) or original(layer, *a))
+    analyze(spec_from(repeated([CONV])))
+    assert checked == ["residual"]  # once, at its second copy; the sequence of five never has a copy
+
+
+def test_a_composite_that_cannot_be_copied_is_checked_once_and_walked_each_time(monkeypatch):
+    checked = []
+    original = Walked.of
+    monkeypatch.setattr(Walked, "of", lambda layer, *a: checked.append(layer.kind) or original(layer, *a))
+    report = analyze(spec_from(READS_OUTSIDE))
+    assert checked == ["residual"]
+    assert len([row for row in report.rows if row.kind == "concat"]) == 5
