@@ -48,7 +48,8 @@ def _walked(spec: Spec, input_shape: Shape | None, shape: Shape) -> Report:
     rows = [node.row for node in graph.nodes]
     outputs = _declared_outputs(spec, graph)
     final = outputs[-1][1] if outputs else output.shape
-    return Report(spec.name, spec.description, shape, final, rows, Totals.of(rows), graph, tuple(outputs))
+    totals = Totals.of_top([node.row for node in walker.root.children])
+    return Report(spec.name, spec.description, shape, final, rows, totals, graph, tuple(outputs))
 
 
 def _declared_outputs(spec: Spec, graph: Graph) -> list[tuple[str, Shape]]:
@@ -133,7 +134,7 @@ class _Walker:
         for node in self.nodes:
             for source in node.inputs:
                 source.consumers.append(node)
-            node.row = node.row.reading(tuple(source.exposed(node).name for source in node.inputs))
+            node.row.reading(tuple([source.exposed(node).name for source in node.inputs]))
         return Graph(self.input, self.root, self.nodes, self.order)
 
     def run(self, layers: Sequence[Layer], x: Carried, place: _Place, scope: str = "") -> Carried:

@@ -8,14 +8,16 @@ A composite whose parts read anything before it but its input (`from:` an outer 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from archcalc.graph import Node
 from archcalc.layers import Layer
 from archcalc.layers.base import marks
+from archcalc.report import ROW_ATTRIBUTES, LayerRow, row_values
 from archcalc.shapes import Shape
 
 CopyKey = tuple[Any, ...]
+DEPTH = ROW_ATTRIBUTES.index("depth")
 
 
 def copy_key(layer: Layer, shape: Shape, depth: int, frozen: bool) -> CopyKey:
@@ -42,16 +44,39 @@ class Span:
         return Walked.of(self.layer, self.input, nodes[self.nodes], order[self.order])
 
 
+class _Part(NamedTuple):
+    """One node of a walked composite, as its copies remake it. Nodes are numbered as a copy makes them:
+    0 the composite's input, 1 its container, 2 … its nodes in table order."""
+
+    values: tuple[Any, ...]
+    """Its row's fields (`row_values`): the same in every copy but the name."""
+    suffix: str
+    """Its name after the composite's (`.conv1`)."""
+    role: str
+    layer: Layer | None
+    parent: int
+    inputs: tuple[int, ...]
+
+
+class _Box(NamedTuple):
+    """A container of a walked composite: its parts, its lists and its value, by number (as in _Part)."""
+
+    node: int
+    children: tuple[int, ...]
+    lists: tuple[tuple[str, tuple[int, ...]], ...]
+    output: int
+
+
 @dataclass(frozen=True, slots=True)
 class Walked:
-    """A composite as the walk made it: its node, then its parts' nodes in table order, and those that
-    compute in running order."""
+    """A composite as the walk made it, as what its copies make: its nodes in table order, its containers,
+    and which nodes compute, in running order."""
 
     layer: Layer
     """The composite (kept, so that the id its copies are found by stays its own)."""
-    input: Node
-    nodes: list[Node]
-    order: list[Node]
+    parts: tuple[_Part, ...]
+    boxes: tuple[_Box, ...]
+    order: tuple[int, ...]
 
     @staticmethod
     def of(layer: Layer, input_node: Node, nodes: list[Node], order: list[Node]) -> Walked | None:
@@ -65,27 +90,41 @@ class Walked:
             outside = [source for source in node.inputs if source not in inside]
             if outside and (outside != [input_node] or _by_name(node)):
                 return None
-        return Walked(layer, input_node, nodes, order)
+        number = {input_node: 0, nodes[0].parent: 1} | {node: index for index, node in enumerate(nodes, 2)}
+        return Walked(layer, *_plan(nodes, number), tuple(number[node] for node in order))
 
     def copy(self, layer: Layer, name: str, input_node: Node, parent: Node) -> tuple[list[Node], list[Node]]:
         """Its nodes as those of `layer` (a copy of it) named `name`, reading `input_node`, inside `parent`:
-        in table order and in running order. One pass: in table order a node's container and what it reads
-        come before it."""
-        top, cut = self.nodes[0], len(self.nodes[0].name)
-        twin = {self.input: input_node, top.parent: parent}
-        for node in self.nodes:
-            row = node.row.renamed(name + node.name[cut:], node.row.depth)
-            new = twin[node] = Node(row, node.role, node.layer, twin[node.parent],
-                                    [twin[source] for source in node.inputs])  # fmt: skip
-            if node is not top:
-                twin[node.parent].children.append(new)
-        for node in self.nodes:
-            if node.output is not None:  # a container: its lists and its value
-                new = twin[node]
-                new.lists = {scope: [twin[part] for part in parts] for scope, parts in node.lists.items()}
-                new.output = twin[node.output]
-        twin[top].layer = layer
-        return [twin[node] for node in self.nodes], [twin[node] for node in self.order]
+        in table order and in running order. In table order a node's container and what it reads come
+        before it."""
+        made = [input_node, parent]
+        for values, suffix, role, part, up, reads in self.parts:
+            row = LayerRow.from_values(values, name + suffix, values[DEPTH])
+            made.append(Node(row, role, part, made[up], [made[index] for index in reads]))
+        for box in self.boxes:
+            container = made[box.node]
+            container.children = [made[index] for index in box.children]
+            container.lists = {scope: [made[index] for index in parts] for scope, parts in box.lists}
+            container.output = made[box.output]
+        made[2].layer = layer
+        return made[2:], [made[index] for index in self.order]
+
+
+def _plan(nodes: list[Node], number: dict[Node | None, int]) -> tuple[tuple[_Part, ...], tuple[_Box, ...]]:
+    """The parts and containers of a walked composite whose nodes are `nodes`, numbered by `number`."""
+    cut = len(nodes[0].name)
+    parts = tuple(
+        _Part(row_values(node.row), node.name[cut:], node.role, node.layer, number[node.parent],
+              tuple(number[source] for source in node.inputs))
+        for node in nodes
+    )  # fmt: skip
+    boxes = tuple(
+        _Box(number[node], tuple(number[child] for child in node.children),
+             tuple((scope, tuple(number[part] for part in items)) for scope, items in node.lists.items()),
+             number[node.output])
+        for node in nodes if node.output is not None
+    )  # fmt: skip
+    return parts, boxes
 
 
 def _by_name(node: Node) -> bool:

@@ -4,7 +4,10 @@ import pytest
 
 from archcalc.engine import analyze
 from archcalc.errors import SpecError
+from archcalc.report import Totals
+from archcalc.spec.model import load_spec
 from tests.conftest import messages, spec_from
+from tests.paths import SPECS
 
 TINY = """\
 name: tiny
@@ -29,6 +32,17 @@ def test_totals_add_up_the_rows_and_flops_are_twice_the_macs():
     assert totals.bias_adds == 2
     assert totals.activations == 144 + 36 + 36 + 2
     assert totals.param_bytes_fp32 == 4 * totals.params
+
+
+@pytest.mark.parametrize("path", sorted(SPECS.glob("*.yaml")), ids=lambda path: path.stem)
+def test_the_totals_are_the_sums_of_every_row_that_is_not_a_container(path):
+    report = analyze(load_spec(path))
+    assert report.totals == Totals.of(report.rows)
+
+
+def test_symbolic_totals_are_the_sums_of_every_row_that_is_not_a_container():
+    report = analyze(load_spec(SPECS / "resnet50.yaml"), ("H", "W", 3))
+    assert report.totals == Totals.of(report.rows)
 
 
 def test_input_override_flows_through_every_layer():
