@@ -117,22 +117,27 @@ def lint_file(path: Path, config: LintConfig, params: Params | None = None) -> l
 
 def _diagnostics(text: str, display: str, config: LintConfig, params: Params) -> list[Diagnostic]:
     """The file's diagnostics, with the cycle collector paused: what the file makes is freed when it is
-    done with (its report released), so the collector has nothing to scan (archcalc.allocation)."""
+    done with (its report released, and the rest with the frame of `_made_diagnostics`, before the
+    collector resumes), so the collector has nothing to scan (archcalc.allocation)."""
     with building():
-        try:
-            data, source = load_text(text, display)
-            spec = parse_spec(data, source, params.declared_by(data))
-            spec_config = config.merged(spec.lint, "lint") if spec.lint else config
-            report = analyze(spec)
-        except SpecError as exc:
-            return exc.diagnostics
-        except ConfigError as exc:
-            return [source.diagnostic(Problem(str(exc), ("lint",), code="AC012"))]
-        try:
-            return _checked(spec, report, source, spec_config)
-        finally:
-            if report.graph is not None:
-                report.graph.release()
+        return _made_diagnostics(text, display, config, params)
+
+
+def _made_diagnostics(text: str, display: str, config: LintConfig, params: Params) -> list[Diagnostic]:
+    try:
+        data, source = load_text(text, display)
+        spec = parse_spec(data, source, params.declared_by(data))
+        spec_config = config.merged(spec.lint, "lint") if spec.lint else config
+        report = analyze(spec)
+    except SpecError as exc:
+        return exc.diagnostics
+    except ConfigError as exc:
+        return [source.diagnostic(Problem(str(exc), ("lint",), code="AC012"))]
+    try:
+        return _checked(spec, report, source, spec_config)
+    finally:
+        if report.graph is not None:
+            report.graph.release()
 
 
 def _checked(spec: Spec, report: Report, source: SourceMap, spec_config: LintConfig) -> list[Diagnostic]:
