@@ -119,6 +119,17 @@ class Layer(BaseModel):
         """What an unnamed layer is called after: its block's name for a block use, else its kind."""
         return self.block or self.kind
 
+    def replaced(self, **settings: Any) -> Self:
+        """This layer with `settings` changed, unvalidated (values a layer of this kind holds: a name, its
+        sources, `trainable`): `model_copy(update=settings)` as pydantic makes it, with marks of its own, in
+        a fifth of the time (it was 0.13 s of lint's 2.2 on specs/ and 1,000 more)."""
+        copied = object.__new__(type(self))
+        object.__setattr__(copied, "__dict__", self.__dict__ | settings)
+        object.__setattr__(copied, "__pydantic_extra__", None)  # extra="forbid": there is none
+        object.__setattr__(copied, "__pydantic_fields_set__", self.__pydantic_fields_set__ | settings.keys())
+        object.__setattr__(copied, "__pydantic_private__", marks(self).copy())
+        return copied
+
     def located(self, path: DocPath, via: Via = ()) -> Self:
         """This layer, marked as written at `path` and instantiated through `via` (parser bookkeeping)."""
         marks(self).update(_source_path=path, _via=via)

@@ -159,7 +159,7 @@ class SizedBlock(Composite):
         if self.size > 1:
             return self
         made = self.expand(x)[0]
-        return made.model_copy(update={"name": self.name}).labelled(self.naming_base, self.summary())
+        return made.replaced(name=self.name).labelled(self.naming_base, self.summary())
 
     def walk(self, x: Value, walk: Walk) -> Value:
         return walk.run(self.expand(x.shape), x)

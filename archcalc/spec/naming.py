@@ -34,4 +34,4 @@ def _next_name(base: str, counts: dict[str, int], taken: set[str]) -> str:
 
 
 def _renamed(layer: Layer, name: str) -> Layer:
-    return layer.model_copy(update={"name": name})
+    return layer.replaced(name=name)

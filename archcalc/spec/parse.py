@@ -142,7 +142,7 @@ class LayerParser:
         if repeat is None:
             instance = self._instance(use, scope.env, name)
             update = ({"sources": sources} if sources else {}) | ({"trainable": False} if frozen else {})
-            return instance.model_copy(update=update) if update else instance
+            return instance.replaced(**update) if update else instance
         count = self._repeat_count(repeat, use)
         first = self._instance(use, {**scope.env, "i": 0}, "0")
         if self.expanded + expanded_rows(first) * (count - 1) > limits().layers:
@@ -187,7 +187,7 @@ class LayerParser:
             return self._sized(use, bound, name)
         layers = self._body(use, bound)
         if len(layers) == 1:  # the instance is that layer, under the use's name (torch names it so)
-            return layers[0].model_copy(update={"name": name}).labelled(block.name, block.label(bound))
+            return layers[0].replaced(name=name).labelled(block.name, block.label(bound))
         group = Sequential(name=name, layers=layers).located(use.path, use.scope.via)
         self._grow(1, use.path, use.scope)
         return group.labelled(block.name, block.label(bound))

@@ -119,4 +119,21 @@ def test_every_kinds_layers_have_marks_of_their_own(kind):
     assert first.__pydantic_private__.keys() == UNMARKED.keys()
     first.labelled("basic", "basic(width=64)").made_implicitly()
     assert (first.block, first.implicit, second.block, second.implicit) == ("basic", True, None, False)
-    assert first.model_copy(update={"name": "x"}).block == "basic"
+    assert first.replaced(name="x").block == "basic"
+
+
+def pydantic_state(layer: object) -> tuple[object, ...]:
+    state = ("__dict__", "__pydantic_fields_set__", "__pydantic_private__", "__pydantic_extra__")
+    return (type(layer), *(getattr(layer, name) for name in state))
+
+
+@pytest.mark.parametrize("kind", sorted({cls.kind for cls in LAYER_KINDS.values()}))
+def test_a_replaced_layer_is_what_pydantic_copies_with_those_settings(kind):
+    item, x, *_ = EXAMPLES[kind]
+    (layer,) = spec_from(f"name: t\ninput: [{x[0]}]\nlayers:\n  - {item}\n").layers
+    layer.labelled("basic", "basic(width=64)")
+    settings = {"name": "x", "sources": ("stem",), "trainable": False}
+    replaced = layer.replaced(**settings)
+    assert pydantic_state(replaced) == pydantic_state(layer.model_copy(update=settings))
+    replaced.made_implicitly()
+    assert layer.name != "x" and not layer.implicit and replaced.implicit  # the original kept, marks apart
