@@ -40,8 +40,11 @@ class Context:
 
     @cached_property
     def neighbours(self) -> list[tuple[Layer, Layer]]:
-        """Each layer with the one written right after it in the same list."""
-        return [pair for layers in self.lists() for pair in pairwise(layers)]
+        """Each layer with the one written right after it in the same list, each pair once: the copies of a
+        `repeat:` share their layers, and what a rule says of a pair depends on its layers only."""
+        pairs = {(id(first), id(second)): (first, second)
+                 for layers in self.lists() for first, second in pairwise(layers)}  # fmt: skip
+        return list(pairs.values())
 
     @cached_property
     def tilings(self) -> list[tuple[str, Layer, Tiling]]:

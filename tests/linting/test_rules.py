@@ -71,3 +71,16 @@ def test_the_lectures_alexnet_at_224_is_told_that_227_tiles(tmp_path):
     assert finding.diagnostic.message.endswith(
         "leaves 1 row(s) and 1 column(s) of its 224×224 input unused; an input of 227×227 (or 223×223) would tile exactly"
     )
+
+
+def test_a_pair_of_layers_a_repeat_copies_is_judged_once_and_reported_once(tmp_path):
+    from archcalc.engine import analyze
+    from archcalc.linting.context import Context
+    from tests.conftest import spec_from
+
+    text = ("name: t\ninput: [8, 8, 4]\nblocks:\n  unit:\n    - conv: {filters: 4, kernel: 3, padding: 1}\n"
+            "    - batchnorm\nlayers:\n  - unit: {repeat: 3}\n")  # fmt: skip
+    spec = spec_from(text)
+    pairs = [(first.kind, second.kind) for first, second in Context(spec, analyze(spec)).neighbours]
+    assert pairs.count(("conv", "batchnorm")) == 1  # the 3 copies share their layers
+    assert codes(text, tmp_path).count("AC202") == 1
