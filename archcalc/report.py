@@ -142,15 +142,10 @@ class Totals(Costs):
     """The sums over every row that is not a container, with the figures derived from them."""
 
     @classmethod
-    def of(cls, rows: list[LayerRow]) -> Totals:
-        """Sums over the rows that are not containers; activations = every output element."""
-        return cls(**Costs.total(row for row in rows if not row.container).counts())
-
-    @classmethod
     def of_top(cls, rows: list[LayerRow]) -> Totals:
-        """`of` every row, from the top-level rows alone: a container's row holds the sums of its parts, so
-        the sums of the top-level rows are those of every row that is not a container (ResNet-1001: 9 rows
-        added instead of 3,339, a tenth of its walk)."""
+        """The sums over every row that is not a container, from the top-level `rows` alone: a container's
+        row holds the sums of its parts (ResNet-1001: 9 rows added instead of 3,339, a tenth of its walk);
+        activations = every output element."""
         return cls(**Costs.total(rows).counts())
 
     @property
